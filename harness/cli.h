@@ -1,0 +1,44 @@
+/*
+ * Shared pieces of the `ppcrr` command line: the command table type, usage
+ * errors (one line saying what is wrong, then the usage, exit status 2) and
+ * strict number parsing. Every subcommand parses its own options with
+ * getopt_long and reports through these, so all of them fail the same way.
+ */
+#ifndef PPCRR_HARNESS_CLI_H
+#define PPCRR_HARNESS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLI_EXIT_USAGE 2
+
+struct cli_command {
+    const char *name;
+    const char *summary;
+    const char *usage;      /* full usage text, ends with a newline */
+    int (*run)(const struct cli_command *self, int argc, char **argv);
+};
+
+/* Prints "ppcrr CMD: MESSAGE", a blank line and CMD's usage to stderr;
+ * returns CLI_EXIT_USAGE. CMD_PATH is e.g. "trace dump". */
+int cli_usage_error(const char *cmd_path, const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The message for getopt_long's '?' or ':' after parsing ARGV. */
+int cli_bad_option(const char *cmd_path, const char *usage, int ch, char **argv);
+
+/* Decimal or 0x-hex, the whole string, no sign, no overflow. */
+bool cli_parse_u64(const char *s, uint64_t *out);
+
+/* True if ARGV[1] is -h or --help (for commands with subcommands). */
+bool cli_wants_help(int argc, char **argv);
+
+/* Dispatches ARGV[1] to one of COMMANDS (NULL-name terminated). */
+int cli_dispatch(const char *cmd_path, const char *usage, const struct cli_command *commands,
+                 int argc, char **argv);
+
+/* Subcommands. */
+int cmd_trace(const struct cli_command *self, int argc, char **argv);
+extern const char cmd_trace_usage[];
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * The `ppcrr` program: one binary, one subcommand per job. This file holds
+ * the command table and the top-level flags; each command parses the rest.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/cli.h"
+#include "harness/version.h"
+#include "traces/trace_file.h"
+
+static const char usage[] =
+    "usage: ppcrr [--help] [--version] <command> [<args>]\n"
+    "\n"
+    "ppcrr is a 64-bit PowerPC pSeries (PAPR) emulator built as a test harness:\n"
+    "it records every hypercall, MMIO access and interrupt edge of a guest into a\n"
+    "trace that replays deterministically.\n"
+    "\n"
+    "Commands:\n"
+    "  trace      inspect trace files (info, dump)\n"
+    "\n"
+    "Run 'ppcrr <command> --help' for a command's options.\n";
+
+static const struct cli_command commands[] = {
+    { "trace", "inspect trace files", cmd_trace_usage, cmd_trace },
+    { 0 },
+};
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+        if (argc > 2)
+            return cli_usage_error("", usage, "--version takes no arguments");
+        printf("ppcrr %s\nbuild id %s\ntrace format %u (reads formats %u to %u)\n",
+               ppcrr_version(), ppcrr_build_id(), TRACE_FORMAT_VERSION, TRACE_READER_VERSION,
+               TRACE_FORMAT_VERSION);
+        return 0;
+    }
+    return cli_dispatch("", usage, commands, argc, argv);
+}

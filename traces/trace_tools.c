@@ -1,0 +1,137 @@
+/*
+ * `ppcrr trace info` and `ppcrr trace dump` (see trace_tools.h).
+ *
+ * A trace cut short still prints everything it holds; the reader's warning
+ * then goes to ERR. A corrupt trace prints up to the damage, then the error,
+ * and the tool exits 1.
+ */
+#include "traces/trace_tools.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "traces/trace_format.h"
+#include "traces/trace_reader.h"
+
+static void print_hex(FILE *out, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%02x", p[i]);
+}
+
+static void print_header(FILE *out, const struct trace_reader *r)
+{
+    const Ppcrr__Header *h = trace_reader_header(r);
+    fprintf(out, "file:               %s\n", trace_reader_name(r));
+    fprintf(out, "format:             %" PRIu32 " (readable by format %" PRIu32 " readers and newer)\n",
+            h->format_version, h->min_reader_version);
+    fprintf(out, "written by:         ppcrr %s, build id %s\n",
+            h->emulator_version[0] ? h->emulator_version : "?", h->build_id[0] ? h->build_id : "?");
+    fputs("command line:      ", out);
+    for (size_t i = 0; i < h->n_command_line; i++)
+        fprintf(out, " %s", h->command_line[i]);
+    fputc('\n', out);
+    fprintf(out, "vCPUs:              %" PRIu32 "\n", h->vcpus);
+    fprintf(out, "timebase:           %" PRIu64 " Hz\n", h->timebase_frequency);
+    if (h->checkpoint_interval)
+        fprintf(out, "checkpoints:        every %" PRIu64 " instructions\n", h->checkpoint_interval);
+    fprintf(out, "device tree:        %zu bytes\n", h->device_tree.len);
+    for (size_t i = 0; i < h->n_image; i++) {
+        const Ppcrr__Image *im = h->image[i];
+        fprintf(out, "image:              %s %s, %" PRIu64 " bytes, sha256 ", im->name, im->path, im->size);
+        print_hex(out, im->sha256.data, im->sha256.len);
+        fputc('\n', out);
+    }
+    fprintf(out, "strings:            %" PRIu32 "\n", trace_reader_string_count(r));
+    fprintf(out, "hcalls described:   %zu\n", h->n_hcall_info);
+}
+
+int trace_tool_info(const char *path, FILE *out, FILE *errout)
+{
+    struct trace_error err;
+    struct trace_reader *r = trace_reader_open(path, &err);
+    if (!r) {
+        fprintf(errout, "ppcrr: %s\n", err.msg);
+        return 1;
+    }
+    print_header(out, r);
+
+    uint64_t per_kind[PPCRR__EVENT__KIND_EXIT + 1] = { 0 };
+    uint64_t events = 0, first = 0, last = 0;
+    uint32_t cpus_seen = 0;
+    struct trace_event e;
+    int rc;
+    while ((rc = trace_reader_next(r, &e, &err)) == 1) {
+        if (events++ == 0)
+            first = e.icount;
+        last = e.icount;
+        if ((size_t)e.ev->kind_case <= PPCRR__EVENT__KIND_EXIT)
+            per_kind[e.ev->kind_case]++;
+        if (e.ev->cpu >= cpus_seen)
+            cpus_seen = e.ev->cpu + 1;
+    }
+
+    const struct trace_reader_stats *s = trace_reader_stats(r);
+    const Ppcrr__Index *idx = trace_reader_index(r);
+    fprintf(out, "index:              %s\n", idx ? "present" : "absent");
+    fprintf(out, "chunks:             %" PRIu64 "\n", s->chunks);
+    fprintf(out, "events:             %" PRIu64 "\n", events);
+    for (int k = PPCRR__EVENT__KIND_HCALL; k <= PPCRR__EVENT__KIND_EXIT; k++)
+        if (per_kind[k])
+            fprintf(out, "  %-17s %" PRIu64 "\n", trace_kind_name((Ppcrr__Event__KindCase)k), per_kind[k]);
+    if (events)
+        fprintf(out, "icount range:       %" PRIu64 " .. %" PRIu64 "\n", first, last);
+    fprintf(out, "vCPUs with events:  %" PRIu32 "\n", cpus_seen);
+    fprintf(out, "file size:          %" PRIu64 " bytes\n", trace_reader_file_size(r));
+    fprintf(out, "event data:         %" PRIu64 " bytes compressed, %" PRIu64 " uncompressed",
+            s->compressed_bytes, s->uncompressed_bytes);
+    if (s->compressed_bytes)
+        fprintf(out, " (ratio %.2f)", (double)s->uncompressed_bytes / (double)s->compressed_bytes);
+    fputc('\n', out);
+    if (events)
+        fprintf(out, "bytes per event:    %.2f on disk\n", (double)s->compressed_bytes / (double)events);
+
+    int status = 0;
+    if (rc < 0) {
+        fprintf(errout, "ppcrr: %s\n", err.msg);
+        status = 1;
+    } else if (trace_reader_warning(r)) {
+        fprintf(errout, "ppcrr: warning: %s\n", trace_reader_warning(r));
+    }
+    trace_reader_close(r);
+    return status;
+}
+
+int trace_tool_dump(const char *path, const struct trace_dump_options *opt, FILE *out, FILE *errout)
+{
+    struct trace_error err;
+    struct trace_reader *r = trace_reader_open(path, &err);
+    if (!r) {
+        fprintf(errout, "ppcrr: %s\n", err.msg);
+        return 1;
+    }
+    int rc = opt->from_icount ? trace_reader_seek(r, opt->from_icount, &err) : 0;
+    struct trace_event e;
+    while (rc == 0 && (rc = trace_reader_next(r, &e, &err)) == 1) {
+        if (e.icount > opt->to_icount) {
+            rc = 0;
+            break;
+        }
+        if (opt->json)
+            trace_format_json(out, r, &e);
+        else
+            trace_format_text(out, r, &e);
+        rc = 0;
+    }
+    int status = 0;
+    if (rc < 0) {
+        fflush(out);
+        fprintf(errout, "ppcrr: %s\n", err.msg);
+        status = 1;
+    } else if (trace_reader_warning(r)) {
+        fflush(out);
+        fprintf(errout, "ppcrr: warning: %s\n", trace_reader_warning(r));
+    }
+    trace_reader_close(r);
+    return status;
+}
