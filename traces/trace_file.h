@@ -7,8 +7,10 @@
  *   then       zstd frame: Trace{header, string...}
  *   then       zstd frames: Trace{string..., chunk{first_icount, event...}}
  *   last       skippable frame, magic TRACE_INDEX_MAGIC: an `Index` message
- *              followed by a 16-byte footer (u64 LE offset of this frame,
- *              "PPCRRIDX") so a reader finds it from the end of the file.
+ *              followed by a 24-byte footer: u32 LE CRC-32 of the message,
+ *              u32 0, u64 LE offset of this frame, "PPCRRIDX" -- so a reader
+ *              finds the index from the end of the file and trusts it only
+ *              if it is intact.
  *
  * Data frames carry zstd's content size and checksum, so a torn or flipped
  * frame is caught by zstd before protobuf ever sees it.
@@ -35,7 +37,7 @@
 #define TRACE_SIGNATURE "PPCRRTRC"
 #define TRACE_SIGNATURE_LEN 8
 #define TRACE_FOOTER_TAG "PPCRRIDX"
-#define TRACE_FOOTER_LEN 16
+#define TRACE_FOOTER_LEN 24
 
 /* A reader refuses frames claiming more than this: a corrupt size field
  * must not make it allocate gigabytes. Writers stay far below it. */
@@ -46,6 +48,9 @@
 struct trace_error {
     char msg[512];
 };
+
+/* CRC-32 as in IEEE 802.3 / zlib, for the index. */
+uint32_t trace_crc32(const void *data, size_t len);
 
 void trace_error_set(struct trace_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

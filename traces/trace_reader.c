@@ -340,15 +340,19 @@ static void read_index(struct trace_reader *r)
     uint64_t min = r->first_data + 8 + TRACE_FOOTER_LEN;
     if (r->size < min || memcmp(r->data + r->size - 8, TRACE_FOOTER_TAG, 8) != 0)
         return;
-    uint64_t off = trace_get_le64(r->data + r->size - 16);
+    const uint8_t *footer = r->data + r->size - TRACE_FOOTER_LEN;
+    uint64_t off = trace_get_le64(footer + 8);
     const char *why = NULL;
     Ppcrr__Index *idx = NULL;
-    if (off < r->first_data || off > r->size - 8 - TRACE_FOOTER_LEN ||
-        trace_get_le32(r->data + off) != TRACE_INDEX_MAGIC ||
-        trace_get_le32(r->data + off + 4) != r->size - off - 8)
+    bool framed = off >= r->first_data && off <= r->size - 8 - TRACE_FOOTER_LEN &&
+                  trace_get_le32(r->data + off) == TRACE_INDEX_MAGIC &&
+                  trace_get_le32(r->data + off + 4) == r->size - off - 8;
+    size_t len = framed ? r->size - off - 8 - TRACE_FOOTER_LEN : 0;
+    if (!framed)
         why = "its footer points to no index frame";
-    else if (!(idx = ppcrr__index__unpack(NULL, r->size - off - 8 - TRACE_FOOTER_LEN,
-                                          r->data + off + 8)))
+    else if (trace_crc32(r->data + off + 8, len) != trace_get_le32(footer))
+        why = "its checksum does not match";
+    else if (!(idx = ppcrr__index__unpack(NULL, len, r->data + off + 8)))
         why = "it does not decode";
     else
         why = check_index(r, idx, off);
@@ -533,6 +537,11 @@ static int advance_frame(struct trace_reader *r, struct trace_error *err)
         switch (load_frame(r, off, r->data_end, &t, &next, err)) {
         case FRAME_ERROR: return -1;
         case FRAME_TRUNCATED:
+            if (r->index) {     /* an intact index says where frames end */
+                trace_error_set(err, "%s: byte %llu: corrupt frame: it runs past the index at byte %llu",
+                                r->name, (unsigned long long)off, (unsigned long long)r->data_end);
+                return -1;
+            }
             note_truncated(r, off);
             r->pos = r->data_end;
             return 0;

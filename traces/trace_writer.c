@@ -422,8 +422,10 @@ static int write_index(struct trace_writer *w, struct trace_error *err)
     int rc = -1;
     if (payload) {
         ppcrr__index__pack(&idx, payload);
-        trace_put_le64(payload + len, w->stats.file_bytes);
-        memcpy(payload + len + 8, TRACE_FOOTER_TAG, 8);
+        trace_put_le32(payload + len, trace_crc32(payload, len));
+        trace_put_le32(payload + len + 4, 0);
+        trace_put_le64(payload + len + 8, w->stats.file_bytes);
+        memcpy(payload + len + 16, TRACE_FOOTER_TAG, 8);
         rc = write_skippable(w, TRACE_INDEX_MAGIC, payload, len + TRACE_FOOTER_LEN, err);
     } else {
         fail(w, err, "out of memory");
