@@ -23,6 +23,8 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "traces/trace_arena.h"
+
 struct trace_reader {
     char *name;
     const uint8_t *data;
@@ -31,6 +33,7 @@ struct trace_reader {
     uint8_t *owned;            /* read()'s buffer for non-regular files */
 
     ZSTD_DCtx *dctx;
+    struct trace_arena arena;  /* holds the unpacked chunk frame */
     uint8_t *frame_buf;
     size_t frame_cap;
 
@@ -68,8 +71,8 @@ enum frame_status { FRAME_OK, FRAME_SKIP, FRAME_TRUNCATED, FRAME_ERROR };
 /* Loads the frame at OFF. FRAME_OK: *OUT is the unpacked Trace. FRAME_SKIP:
  * a skippable frame to pass over. Either way *NEXT is the following offset. */
 static enum frame_status load_frame(struct trace_reader *r, uint64_t off, uint64_t end,
-                                    Ppcrr__Trace **out, uint64_t *next,
-                                    struct trace_error *err)
+                                    ProtobufCAllocator *allocator, Ppcrr__Trace **out,
+                                    uint64_t *next, struct trace_error *err)
 {
     const uint8_t *p = r->data + off;
     uint64_t remain = end - off;
@@ -124,7 +127,7 @@ static enum frame_status load_frame(struct trace_reader *r, uint64_t off, uint64
                         ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short content");
         return FRAME_ERROR;
     }
-    *out = ppcrr__trace__unpack(NULL, got, r->frame_buf);
+    *out = ppcrr__trace__unpack(allocator, got, r->frame_buf);
     if (!*out) {
         trace_error_set(err, "%s: byte %llu: frame does not decode as a ppcrr.Trace message",
                         r->name, (unsigned long long)off);
@@ -268,7 +271,7 @@ static int read_header(struct trace_reader *r, struct trace_error *err)
 {
     uint64_t off = 8 + TRACE_SIGNATURE_LEN, next = 0;
     Ppcrr__Trace *t;
-    switch (load_frame(r, off, r->size, &t, &next, err)) {
+    switch (load_frame(r, off, r->size, NULL, &t, &next, err)) {
     case FRAME_OK: break;
     case FRAME_ERROR: return -1;
     case FRAME_SKIP:
@@ -385,6 +388,8 @@ static void read_index(struct trace_reader *r)
 static struct trace_reader *reader_init(const char *name, struct trace_error *err)
 {
     struct trace_reader *r = calloc(1, sizeof *r);
+    if (r)
+        trace_arena_init(&r->arena);
     if (!r || !(r->name = strdup(name)) || !(r->dctx = ZSTD_createDCtx())) {
         trace_error_set(err, "%s: out of memory", name);
         if (r)
@@ -489,8 +494,7 @@ void trace_reader_close(struct trace_reader *r)
 {
     if (!r)
         return;
-    if (r->cur)
-        ppcrr__trace__free_unpacked(r->cur, NULL);
+    trace_arena_destroy(&r->arena);
     if (r->header_frame)
         ppcrr__trace__free_unpacked(r->header_frame, NULL);
     if (r->index)
@@ -513,9 +517,7 @@ void trace_reader_close(struct trace_reader *r)
 
 static void drop_frame(struct trace_reader *r)
 {
-    if (r->cur)
-        ppcrr__trace__free_unpacked(r->cur, NULL);
-    r->cur = NULL;
+    r->cur = NULL;      /* its memory is the arena's, reset before the next load */
     r->chunk_i = r->event_i = 0;
 }
 
@@ -534,7 +536,8 @@ static int advance_frame(struct trace_reader *r, struct trace_error *err)
     while (r->pos < r->data_end) {
         uint64_t off = r->pos, next = off;
         Ppcrr__Trace *t;
-        switch (load_frame(r, off, r->data_end, &t, &next, err)) {
+        trace_arena_reset(&r->arena);
+        switch (load_frame(r, off, r->data_end, &r->arena.allocator, &t, &next, err)) {
         case FRAME_ERROR: return -1;
         case FRAME_TRUNCATED:
             if (r->index) {     /* an intact index says where frames end */
@@ -551,17 +554,13 @@ static int advance_frame(struct trace_reader *r, struct trace_error *err)
         case FRAME_OK:
             break;
         }
-        if (apply_frame_strings(r, t, off, err) < 0 || validate_frame(r, t, off, err) < 0) {
-            ppcrr__trace__free_unpacked(t, NULL);
+        if (apply_frame_strings(r, t, off, err) < 0 || validate_frame(r, t, off, err) < 0)
             return -1;
-        }
         r->pos = next;
         r->stats.data_frames++;
         r->stats.chunks += t->n_chunk;
-        if (t->n_chunk == 0) {
-            ppcrr__trace__free_unpacked(t, NULL);
+        if (t->n_chunk == 0)
             continue;
-        }
         r->cur = t;
         r->cur_offset = off;
         return 1;
