@@ -355,9 +355,11 @@ int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *e
     if (event->kind_case == PPCRR__EVENT__KIND__NOT_SET)
         return fail(w, err, "event at icount %llu has no kind", (unsigned long long)icount);
 
-    if (w->chunk_events && w->opt.chunk_icount &&
-        icount - w->chunk_first_icount > w->opt.chunk_icount &&
-        trace_writer_flush(w, err) < 0)
+    /* A chunk that would span too many instructions, or that has waited
+     * too long, goes out before this event, which starts the next one. */
+    bool too_long = w->chunk_events && w->opt.chunk_icount &&
+                    icount - w->chunk_first_icount > w->opt.chunk_icount;
+    if ((too_long || chunk_too_old(w)) && trace_writer_flush(w, err) < 0)
         return -1;
 
     if (w->chunk_events == 0) {
@@ -381,7 +383,7 @@ int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *e
     w->chunk_last_icount = w->last_icount = icount;
     w->chunk_events++;
     w->stats.events++;
-    if (w->body_len >= w->opt.chunk_bytes || chunk_too_old(w))
+    if (w->body_len >= w->opt.chunk_bytes)
         return trace_writer_flush(w, err);
     return 0;
 }
@@ -413,7 +415,7 @@ static int write_index(struct trace_writer *w, struct trace_error *err)
     idx.n_chunk = w->index_len;
     idx.chunk = ptrs;
     idx.n_late_string = w->string_count - w->header_strings;
-    idx.late_string = w->strings + w->header_strings;
+    idx.late_string = idx.n_late_string ? w->strings + w->header_strings : NULL;
     idx.event_count = w->stats.events;
     idx.uncompressed_bytes = w->stats.uncompressed_bytes;
 

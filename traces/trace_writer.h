@@ -15,7 +15,8 @@
  * deterministic, so the same events always give the same file. `chunk_ms`
  * adds a host-time age limit for interactive runs; it bounds how much a
  * killed recorder loses at the price of byte-identical files (the events are
- * still the same).
+ * still the same). The age is looked at when an event arrives; a recorder
+ * whose guest idles calls trace_writer_flush() from its event loop.
  */
 #ifndef PPCRR_TRACES_TRACE_WRITER_H
 #define PPCRR_TRACES_TRACE_WRITER_H

@@ -6,6 +6,7 @@
  * the target, with the index and by scanning without one.
  */
 #include <string.h>
+#include <time.h>
 
 #include "tests/common/synth.h"
 #include "tests/common/testutil.h"
@@ -198,6 +199,36 @@ static void test_chunk_icount_limit(void)
     check_against_synth(path, 3000, "icount-limited chunks");
 }
 
+/* The host-time age limit closes a chunk that has waited too long even
+ * when it is small; an explicit flush closes one at once. */
+static void test_chunk_age_and_flush(void)
+{
+    struct trace_writer_options opt = { .chunk_ms = 20 };
+    struct trace_error err = { "" };
+    const char *path = test_path("age.trace");
+    struct trace_writer *w = trace_writer_create(path, &opt, &err);
+    Ppcrr__Header *h = synth_header_new(2);
+    trace_writer_start(w, h, &err);
+    synth_header_free(h);
+    struct synth s;
+    synth_init(&s, SEED, false);
+    struct timespec pause = { 0, 30 * 1000000 };
+    for (int i = 0; i < 6; i++) {
+        uint64_t icount;
+        Ppcrr__Event *e = synth_next(&s, &icount);
+        trace_writer_append(w, icount, e, &err);
+        if (i < 3)
+            nanosleep(&pause, NULL);    /* older than 20 ms at the next append */
+    }
+    is_u64(trace_writer_stats(w)->chunks, 3, "three chunks aged out before the fast appends");
+    ok(trace_writer_flush(w, &err) == 0, "an explicit flush");
+    is_u64(trace_writer_stats(w)->chunks, 4, "writes the pending chunk at once");
+    ok(trace_writer_flush(w, &err) == 0, "a flush with nothing pending");
+    is_u64(trace_writer_stats(w)->chunks, 4, "writes nothing");
+    ok(trace_writer_close(w, &err) == 0, "close");
+    check_against_synth(path, 6, "aged chunks");
+}
+
 /* Every seek must land on the first event whose icount is >= the target. */
 static void check_seeks(const char *path, const char *what, int tries)
 {
@@ -290,6 +321,7 @@ int main(void)
     test_header_round_trip();
     test_late_strings();
     test_chunk_icount_limit();
+    test_chunk_age_and_flush();
     test_seek();
     test_writer_refuses();
     test_scratch_cleanup();
