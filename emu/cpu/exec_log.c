@@ -43,8 +43,9 @@ uint64_t exec_log_run(struct cpu *c, const struct decoded_insn *d, uint64_t n)
         c->nip[0] = pc + 4;
         d->fn(c, d->word);
         done++;
-        fprintf(c->exec_log, "%" PRIu64 " 0x%" PRIx64 " %08" PRIx32 " %s", c->icount[0] + done - 1, pc,
+        fprintf(c->exec_log, "%" PRIu64 " 0x%" PRIx64 " %08" PRIx32 " %s", c->icount[0], pc,
                 d->word, def ? def->mnemonic : "(illegal)");
+        c->icount[0]++;
         log_changes(c->exec_log, &before, c);
         if (c->nip[0] != pc + 4)
             fprintf(c->exec_log, " -> 0x%" PRIx64, c->nip[0]);

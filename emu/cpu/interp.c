@@ -161,23 +161,23 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         if (n > limit - c->icount[0])
             n = limit - c->icount[0];
         const struct decoded_insn *d = &p->insn[k];
-        uint64_t done = 0;
         c->leave_run = false;
         if (__builtin_expect(c->exec_log != NULL, 0)) {
-            done = exec_log_run(c, d, n);
+            exec_log_run(c, d, n);
         } else {
-            while (done < n) {
+            /* icount advances after each instruction, so an instruction
+             * that reads the timebase sees the time it started at. */
+            while (n--) {
                 uint64_t pc = c->nip[0];
                 c->cia = pc;
                 c->nip[0] = pc + 4;
                 d->fn(c, d->word);
-                done++;
+                c->icount[0]++;
                 if (c->nip[0] != pc + 4 || c->leave_run)
                     break;
                 d++;
             }
         }
-        c->icount[0] += done;
         if (c->stop != CPU_STOP_BUDGET)
             return c->stop;
     }

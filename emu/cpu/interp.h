@@ -21,8 +21,9 @@ struct decoded_page {
 int interp_init(struct cpu *c);
 void interp_destroy(struct cpu *c);
 
-/* Runs up to N instructions from D like the hot loop, logging each one and
- * the registers it changed to c->exec_log. Returns how many ran. */
+/* Runs up to N instructions from D like the hot loop (counting each in
+ * icount), logging each one and the registers it changed to c->exec_log.
+ * Returns how many ran. */
 uint64_t exec_log_run(struct cpu *c, const struct decoded_insn *d, uint64_t n);
 
 #endif
