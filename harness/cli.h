@@ -27,7 +27,7 @@ int cli_usage_error(const char *cmd_path, const char *usage, const char *fmt, ..
 /* The message for getopt_long's '?' or ':' after parsing ARGV. */
 int cli_bad_option(const char *cmd_path, const char *usage, int ch, char **argv);
 
-/* Decimal or 0x-hex, the whole string, no sign, no overflow. */
+/* Decimal, or hex after 0x: the whole string, digits only, no overflow. */
 bool cli_parse_u64(const char *s, uint64_t *out);
 
 /* True if ARGV[1] is -h or --help (for commands with subcommands). */

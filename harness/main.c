@@ -32,8 +32,8 @@ int main(int argc, char **argv)
         if (argc > 2)
             return cli_usage_error("", usage, "--version takes no arguments");
         printf("ppcrr %s\nbuild id %s\ntrace format %u (reads formats %u to %u)\n",
-               ppcrr_version(), ppcrr_build_id(), TRACE_FORMAT_VERSION, TRACE_READER_VERSION,
-               TRACE_FORMAT_VERSION);
+               ppcrr_version(), ppcrr_build_id(), TRACE_FORMAT_VERSION, TRACE_OLDEST_READABLE,
+               TRACE_READER_VERSION);
         return 0;
     }
     return cli_dispatch("", usage, commands, argc, argv);

@@ -6,7 +6,8 @@
 # decoding checks) and clang with libFuzzer (sanitizer and fuzz builds).
 # Then `meson setup build` and a build: the program is build/ppcrr.
 #
-# Safe to run again: it only installs what is missing and reconfigures.
+# Safe to run again: it only installs what is missing, and reuses build/
+# only if it holds a complete meson configuration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,8 @@ packages=(
     build-essential pkg-config meson ninja-build git python3
     libfdt-dev libzstd-dev zstd libprotobuf-c-dev protobuf-c-compiler
     protobuf-compiler libevent-dev device-tree-compiler
-    gcc-powerpc64le-linux-gnu qemu-user qemu-system-ppc gdb-multiarch
+    gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu
+    qemu-user qemu-system-ppc gdb-multiarch
     clang libclang-rt-14-dev
 )
 
@@ -34,9 +36,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if [ -d build ]; then
+if [ -f build/meson-private/coredata.dat ]; then
     meson setup --reconfigure build
 else
+    rm -rf build
     meson setup build
 fi
 meson compile -C build

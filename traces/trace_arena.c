@@ -26,14 +26,20 @@ static struct trace_arena_block *block_new(size_t cap, struct trace_arena_block 
 static void *arena_alloc(void *data, size_t size)
 {
     struct trace_arena *a = data;
+    if (size > a->limit - a->total) {
+        a->exhausted = true;                  /* over budget (also catches huge sizes) */
+        return NULL;
+    }
     size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     struct trace_arena_block *b = a->blocks;
     if (!b || b->cap - b->used < size) {
         size_t cap = b ? b->cap * 2 : ARENA_MIN_BLOCK;
         while (cap < size)
-            cap *= 2;
-        if (!(b = block_new(cap, a->blocks)))
+            cap *= 2;                         /* size <= limit, so this stays small */
+        if (!(b = block_new(cap, a->blocks))) {
+            a->exhausted = true;
             return NULL;
+        }
         a->blocks = b;
     }
     void *p = b->data + b->used;
@@ -53,9 +59,10 @@ void trace_arena_init(struct trace_arena *a)
     a->allocator = (ProtobufCAllocator){ arena_alloc, arena_free, a };
     a->blocks = NULL;
     a->total = 0;
+    a->limit = 0;
 }
 
-void trace_arena_reset(struct trace_arena *a)
+void trace_arena_reset(struct trace_arena *a, size_t limit)
 {
     if (a->blocks && a->blocks->next) {
         /* The frame needed several blocks: replace them by one big enough. */
@@ -66,6 +73,8 @@ void trace_arena_reset(struct trace_arena *a)
     if (a->blocks)
         a->blocks->used = 0;
     a->total = 0;
+    a->limit = limit;
+    a->exhausted = false;
 }
 
 void trace_arena_destroy(struct trace_arena *a)

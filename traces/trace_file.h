@@ -18,14 +18,23 @@
 #ifndef PPCRR_TRACES_TRACE_FILE_H
 #define PPCRR_TRACES_TRACE_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "traces/trace.pb-c.h"
 
-/* The format this build writes, and the oldest it can still read. */
+/* Versions (DESIGN.md §4):
+ *   TRACE_FORMAT_VERSION      the format this build writes;
+ *   TRACE_MIN_READER_VERSION  stamped into what it writes: the oldest reader
+ *                             format that can read those files;
+ *   TRACE_READER_VERSION      the newest format this reader understands: it
+ *                             refuses files whose min_reader_version is newer;
+ *   TRACE_OLDEST_READABLE     the oldest format_version it still accepts. */
 #define TRACE_FORMAT_VERSION 1u
+#define TRACE_MIN_READER_VERSION 1u
 #define TRACE_READER_VERSION 1u
+#define TRACE_OLDEST_READABLE 1u
 
 /* zstd's skippable frames: magic 0x184D2A50..5F, u32 LE size, payload. */
 #define TRACE_SKIPPABLE_MASK 0xFFFFFFF0u
@@ -39,9 +48,15 @@
 #define TRACE_FOOTER_TAG "PPCRRIDX"
 #define TRACE_FOOTER_LEN 24
 
-/* A reader refuses frames claiming more than this: a corrupt size field
- * must not make it allocate gigabytes. Writers stay far below it. */
-#define TRACE_MAX_FRAME_CONTENT (64u << 20)
+/* Limits that keep a hostile file from making the reader allocate without
+ * bound: a frame's content, the memory its decoded messages may take
+ * (a multiple of the content: real events expand about 4-8x), and the
+ * string table. Writers stay far below all of them. */
+#define TRACE_MAX_FRAME_CONTENT (8u << 20)
+#define TRACE_MAX_CHUNK_BYTES (TRACE_MAX_FRAME_CONTENT / 2)
+#define TRACE_DECODE_EXPANSION 32u
+#define TRACE_MAX_STRINGS (1u << 20)
+#define TRACE_MAX_STRING_BYTES (64u << 20)
 
 /* Errors carry a full sentence naming the file and, where it applies, the
  * byte offset. Every trace API that can fail fills one. */
@@ -51,6 +66,28 @@ struct trace_error {
 
 /* CRC-32 as in IEEE 802.3 / zlib, for the index. */
 uint32_t trace_crc32(const void *data, size_t len);
+
+/* How a zstd frame at P (with REMAIN bytes to the end of the data) is laid
+ * out, read from its frame and block headers (RFC 8878) without decoding
+ * it. TRUNCATED means every header read is plausible but the data ends
+ * first -- what a killed writer leaves; CORRUPT means a header is
+ * impossible. */
+enum zstd_frame_shape { ZSTD_FRAME_COMPLETE, ZSTD_FRAME_TRUNCATED, ZSTD_FRAME_CORRUPT };
+enum zstd_frame_shape trace_zstd_frame_scan(const uint8_t *p, uint64_t remain, uint64_t *size,
+                                            bool *has_checksum);
+
+/* Text in traces (trace_text.c). protobuf `string` fields must hold UTF-8,
+ * but command lines, paths and guest messages are bytes: the writer turns
+ * each invalid byte into the four characters \xNN. */
+bool trace_utf8_valid(const char *s, size_t n);
+/* A malloc'ed copy of S with invalid bytes escaped, or NULL if S is valid. */
+char *trace_utf8_sanitize(const char *s);
+/* Applies trace_utf8_sanitize to every string field of M, recursively,
+ * replacing (and freeing) the ones that change; M must have been unpacked
+ * with the default allocator. Returns false if memory ran out. */
+bool trace_message_sanitize(ProtobufCMessage *m);
+/* True if every string field of M, recursively, is valid UTF-8. */
+bool trace_message_utf8_valid(const ProtobufCMessage *m);
 
 void trace_error_set(struct trace_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

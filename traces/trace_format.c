@@ -100,6 +100,18 @@ static size_t unpack_be_bytes(const uint64_t *v, size_t nv, uint64_t count, uint
     return n;
 }
 
+void trace_print_text(FILE *out, const char *s)
+{
+    for (const uint8_t *p = (const uint8_t *)s; *p; p++) {
+        if (*p == '\\')
+            fputs("\\\\", out);
+        else if (*p >= 0x20 && *p < 0x7f)
+            fputc(*p, out);
+        else
+            fprintf(out, "\\x%02x", *p);
+    }
+}
+
 static void print_values(FILE *out, const char *letters, const uint64_t *v, size_t n)
 {
     size_t nl = letters ? strlen(letters) : 0;
@@ -139,16 +151,17 @@ static void format_hcall(FILE *out, const struct trace_reader *r, const Ppcrr__H
 {
     const Ppcrr__HcallInfo *info = trace_reader_hcall_info(r, h->opcode);
     if (info)
-        fputs(info->name, out);
+        trace_print_text(out, info->name);
     else
         fprintf(out, "hcall_0x%" PRIx32, h->opcode);
     fputc('(', out);
     print_values(out, info ? info->args : NULL, h->arg, h->n_arg);
     const char *ret = trace_reader_return_name(r, h->ret);
+    fputs(") = ", out);
     if (ret)
-        fprintf(out, ") = %s", ret);
+        trace_print_text(out, ret);
     else
-        fprintf(out, ") = %" PRId64, h->ret);
+        fprintf(out, "%" PRId64, h->ret);
     if (h->n_output) {
         fputs(" [", out);
         print_values(out, info ? info->outputs : NULL, h->output, h->n_output);
@@ -163,19 +176,24 @@ void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Eve
         format_hcall(out, r, e->hcall);
         break;
     case PPCRR__EVENT__KIND_RTAS:
-        fprintf(out, "rtas %s(", string_or(r, e->rtas->token_name));
+        fputs("rtas ", out);
+        trace_print_text(out, string_or(r, e->rtas->token_name));
+        fputc('(', out);
         print_u32_list(out, e->rtas->arg, e->rtas->n_arg);
         fputs(") = [", out);
         print_u32_list(out, e->rtas->ret, e->rtas->n_ret);
         fputc(']', out);
         break;
     case PPCRR__EVENT__KIND_MMIO:
-        fprintf(out, "mmio %s %s 0x%" PRIx64 "/%" PRIu32 " %s 0x%" PRIx64,
-                e->mmio->write ? "write" : "read", string_or(r, e->mmio->region), e->mmio->addr,
-                e->mmio->size, e->mmio->write ? "<-" : "->", e->mmio->value);
+        fprintf(out, "mmio %s ", e->mmio->write ? "write" : "read");
+        trace_print_text(out, string_or(r, e->mmio->region));
+        fprintf(out, " 0x%" PRIx64 "/%" PRIu32 " %s 0x%" PRIx64, e->mmio->addr, e->mmio->size,
+                e->mmio->write ? "<-" : "->", e->mmio->value);
         break;
     case PPCRR__EVENT__KIND_IRQ:
-        fprintf(out, "irq %s %" PRIu32, string_or(r, e->irq->line), e->irq->level);
+        fputs("irq ", out);
+        trace_print_text(out, string_or(r, e->irq->line));
+        fprintf(out, " %" PRIu32, e->irq->level);
         break;
     case PPCRR__EVENT__KIND_INTERRUPT: {
         const char *name = trace_vector_name(e->interrupt->vector);
@@ -183,7 +201,9 @@ void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Eve
         break;
     }
     case PPCRR__EVENT__KIND_INPUT:
-        fprintf(out, "input %s ", string_or(r, e->input->source));
+        fputs("input ", out);
+        trace_print_text(out, string_or(r, e->input->source));
+        fputc(' ', out);
         print_escaped(out, e->input->data.data, e->input->data.len, '"');
         break;
     case PPCRR__EVENT__KIND_CHECKPOINT:
@@ -213,17 +233,21 @@ void trace_format_text(FILE *out, const struct trace_reader *r, const struct tra
 
 /* ---- JSON ---- */
 
-static void json_string(FILE *out, const char *s, size_t n)
+/* A JSON string. Text (TEXT true) is UTF-8 -- the writer makes it so --
+ * and passes through; raw bytes (input data) map each byte to U+0000..
+ * U+00FF so that none is lost. Control characters are always escaped. */
+static void json_string(FILE *out, const char *s, size_t n, bool text)
 {
+    bool utf8 = text && trace_utf8_valid(s, n);
     fputc('"', out);
     for (size_t i = 0; i < n; i++) {
         uint8_t c = (uint8_t)s[i];
         if (c == '"' || c == '\\')
             fprintf(out, "\\%c", c);
-        else if (c >= 0x20 && c < 0x7f)
+        else if ((c >= 0x20 && c < 0x7f) || (c >= 0x80 && utf8))
             fputc(c, out);
         else
-            fprintf(out, "\\u%04x", c);    /* bytes, not UTF-8: keep them exact */
+            fprintf(out, "\\u%04x", c);
     }
     fputc('"', out);
 }
@@ -231,7 +255,7 @@ static void json_string(FILE *out, const char *s, size_t n)
 static void json_str(FILE *out, const char *key, const char *s)
 {
     fprintf(out, ",\"%s\":", key);
-    json_string(out, s, strlen(s));
+    json_string(out, s, strlen(s), true);
 }
 
 static void json_hex_list(FILE *out, const char *key, const uint64_t *v, size_t n)
@@ -299,7 +323,7 @@ void trace_format_json(FILE *out, const struct trace_reader *r, const struct tra
     case PPCRR__EVENT__KIND_INPUT:
         json_str(out, "source", string_or(r, e->input->source));
         fputs(",\"data\":", out);
-        json_string(out, (const char *)e->input->data.data, e->input->data.len);
+        json_string(out, (const char *)e->input->data.data, e->input->data.len, false);
         break;
     case PPCRR__EVENT__KIND_CHECKPOINT:
         fputs(",\"digest\":\"", out);

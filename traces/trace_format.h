@@ -25,6 +25,11 @@ const char *trace_vector_name(uint32_t vector);
 /* The event's body without icount/cpu/pc, e.g. `H_CEDE() = H_SUCCESS`. */
 void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Event *e);
 
+/* Prints a name or other text from a trace so that it cannot break the
+ * line or control the terminal: printable ASCII as is, anything else as
+ * \xNN (and a backslash as \\). */
+void trace_print_text(FILE *out, const char *s);
+
 /* A whole line: icount, cpu, pc, body, newline. */
 void trace_format_text(FILE *out, const struct trace_reader *r, const struct trace_event *e);
 

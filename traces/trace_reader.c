@@ -40,12 +40,14 @@ struct trace_reader {
     Ppcrr__Trace *header_frame;
     char **strings;            /* owned copies */
     uint32_t string_count, strings_cap, header_strings;
+    size_t string_bytes;
     const Ppcrr__HcallInfo **hcalls;   /* sorted by opcode */
     size_t n_hcalls;
 
     Ppcrr__Index *index;       /* NULL when absent or invalid */
     uint64_t *index_events_before;
     uint64_t first_data;       /* offset of the first chunk frame */
+    size_t index_cursor;       /* the index entry the next chunk frame must match */
     uint64_t data_end;         /* where chunk frames stop: the index or EOF */
 
     /* Iteration state. */
@@ -68,10 +70,11 @@ struct trace_reader {
 
 enum frame_status { FRAME_OK, FRAME_SKIP, FRAME_TRUNCATED, FRAME_ERROR };
 
-/* Loads the frame at OFF. FRAME_OK: *OUT is the unpacked Trace. FRAME_SKIP:
- * a skippable frame to pass over. Either way *NEXT is the following offset. */
+/* Loads the frame at OFF. FRAME_OK: *OUT is the unpacked Trace (in ARENA
+ * when given, else malloc'ed). FRAME_SKIP: a skippable frame to pass over.
+ * Either way *NEXT is the following offset. */
 static enum frame_status load_frame(struct trace_reader *r, uint64_t off, uint64_t end,
-                                    ProtobufCAllocator *allocator, Ppcrr__Trace **out,
+                                    struct trace_arena *arena, Ppcrr__Trace **out,
                                     uint64_t *next, struct trace_error *err)
 {
     const uint8_t *p = r->data + off;
@@ -92,23 +95,24 @@ static enum frame_status load_frame(struct trace_reader *r, uint64_t off, uint64
                         r->name, (unsigned long long)off, magic);
         return FRAME_ERROR;
     }
-    size_t csize = ZSTD_findFrameCompressedSize(p, remain);
-    if (ZSTD_isError(csize)) {
-        if (ZSTD_getErrorCode(csize) == ZSTD_error_srcSize_wrong)
-            return FRAME_TRUNCATED;
-        trace_error_set(err, "%s: byte %llu: corrupt zstd frame: %s", r->name,
-                        (unsigned long long)off, ZSTD_getErrorName(csize));
+    uint64_t csize = 0;
+    bool checksum = false;
+    switch (trace_zstd_frame_scan(p, remain, &csize, &checksum)) {
+    case ZSTD_FRAME_TRUNCATED: return FRAME_TRUNCATED;
+    case ZSTD_FRAME_CORRUPT:
+        trace_error_set(err, "%s: byte %llu: corrupt zstd frame (impossible frame or block header)",
+                        r->name, (unsigned long long)off);
         return FRAME_ERROR;
+    case ZSTD_FRAME_COMPLETE: break;
     }
     unsigned long long content = ZSTD_getFrameContentSize(p, csize);
-    if (content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR ||
-        content > TRACE_MAX_FRAME_CONTENT) {
-        trace_error_set(err, "%s: byte %llu: zstd frame has %s content size", r->name,
-                        (unsigned long long)off,
-                        content > TRACE_MAX_FRAME_CONTENT && content != ZSTD_CONTENTSIZE_UNKNOWN &&
-                                content != ZSTD_CONTENTSIZE_ERROR
-                            ? "an impossibly large"
-                            : "no or a bad");
+    const char *bad = !checksum ? "has no checksum (ppcrr writes one in every frame)"
+                    : content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR
+                        ? "has no or a bad content size"
+                    : content > TRACE_MAX_FRAME_CONTENT ? "claims an impossibly large content size"
+                    : NULL;
+    if (bad) {
+        trace_error_set(err, "%s: byte %llu: zstd frame %s", r->name, (unsigned long long)off, bad);
         return FRAME_ERROR;
     }
     if (content > r->frame_cap) {
@@ -127,10 +131,14 @@ static enum frame_status load_frame(struct trace_reader *r, uint64_t off, uint64
                         ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short content");
         return FRAME_ERROR;
     }
-    *out = ppcrr__trace__unpack(allocator, got, r->frame_buf);
+    if (arena)
+        trace_arena_reset(arena, (size_t)content * TRACE_DECODE_EXPANSION + (1u << 20));
+    *out = ppcrr__trace__unpack(arena ? &arena->allocator : NULL, got, r->frame_buf);
     if (!*out) {
-        trace_error_set(err, "%s: byte %llu: frame does not decode as a ppcrr.Trace message",
-                        r->name, (unsigned long long)off);
+        bool too_big = arena && arena->exhausted;
+        trace_error_set(err, "%s: byte %llu: frame %s", r->name, (unsigned long long)off,
+                        too_big ? "decodes to far more messages than its size allows (hostile file?)"
+                                : "does not decode as a ppcrr.Trace message");
         return FRAME_ERROR;
     }
     r->stats.compressed_bytes += csize;
@@ -143,6 +151,9 @@ static enum frame_status load_frame(struct trace_reader *r, uint64_t off, uint64
 
 static int add_string(struct trace_reader *r, const char *s)
 {
+    size_t len = strlen(s);
+    if (r->string_count >= TRACE_MAX_STRINGS || len > TRACE_MAX_STRING_BYTES - r->string_bytes)
+        return -1;
     if (r->string_count == r->strings_cap) {
         uint32_t cap = r->strings_cap ? r->strings_cap * 2 : 64;
         char **n = realloc(r->strings, cap * sizeof *n);
@@ -154,6 +165,7 @@ static int add_string(struct trace_reader *r, const char *s)
     if (!(r->strings[r->string_count] = strdup(s)))
         return -1;
     r->string_count++;
+    r->string_bytes += len;
     return 0;
 }
 
@@ -166,13 +178,14 @@ static int apply_frame_strings(struct trace_reader *r, const Ppcrr__Trace *t, ui
     for (size_t i = 0; i < t->n_string; i++, r->string_cursor++) {
         if (r->string_cursor < r->string_count) {
             if (strcmp(r->strings[r->string_cursor], t->string[i]) != 0) {
-                trace_error_set(err, "%s: byte %llu: string %u is \"%s\" here but \"%s\" in the index",
-                                r->name, (unsigned long long)off, r->string_cursor, t->string[i],
-                                r->strings[r->string_cursor]);
+                trace_error_set(err, "%s: byte %llu: string %u differs from the one the index "
+                                "(or an earlier frame) gave it", r->name, (unsigned long long)off,
+                                r->string_cursor);
                 return -1;
             }
         } else if (add_string(r, t->string[i]) < 0) {
-            trace_error_set(err, "%s: out of memory", r->name);
+            trace_error_set(err, "%s: byte %llu: string table too large (over %u strings or %u bytes)",
+                            r->name, (unsigned long long)off, TRACE_MAX_STRINGS, TRACE_MAX_STRING_BYTES);
             return -1;
         }
     }
@@ -287,6 +300,11 @@ static int read_header(struct trace_reader *r, struct trace_error *err)
                         (unsigned long long)off);
         return -1;
     }
+    if (h->format_version < TRACE_OLDEST_READABLE) {
+        trace_error_set(err, "%s: trace format %u is older than this ppcrr reads (%u and newer)",
+                        r->name, h->format_version, TRACE_OLDEST_READABLE);
+        return -1;
+    }
     if (h->min_reader_version > TRACE_READER_VERSION) {
         trace_error_set(err, "%s: written in trace format %u by ppcrr %s, which needs a reader of format %u or newer; this ppcrr reads format %u",
                         r->name, h->format_version, h->emulator_version, h->min_reader_version,
@@ -316,26 +334,32 @@ static int read_header(struct trace_reader *r, struct trace_error *err)
     return 0;
 }
 
-/* Why the index cannot be used, or NULL when it is consistent. */
+/* Why the index cannot be used, or NULL when it is consistent with itself
+ * and the file (what it says about each chunk's events is checked again
+ * when a seek loads that chunk). */
 static const char *check_index(const struct trace_reader *r, const Ppcrr__Index *idx,
                                uint64_t index_offset)
 {
-    uint64_t prev_end = r->first_data, prev_icount = 0, strings = r->header_strings;
+    uint64_t prev_end = r->first_data, prev_icount = 0, strings = r->header_strings, events = 0;
+    uint64_t all_strings = (uint64_t)r->header_strings + idx->n_late_string;
     for (size_t i = 0; i < idx->n_chunk; i++) {
         const Ppcrr__ChunkIndex *c = idx->chunk[i];
-        if (c->offset < prev_end || c->compressed_size == 0 ||
+        if (c->offset < prev_end || c->offset >= index_offset || c->compressed_size == 0 ||
             c->compressed_size > index_offset - c->offset)
             return "a chunk lies outside the file";
         if (c->first_icount < prev_icount || c->last_icount < c->first_icount)
             return "chunk icounts go backwards";
-        if (c->first_string < strings ||
-            (uint64_t)c->first_string + c->string_count > r->header_strings + idx->n_late_string)
+        if (c->event_count == 0 || c->event_count > idx->event_count - events)
+            return "chunk event counts do not add up";
+        if (c->first_string < strings || c->string_count > all_strings ||
+            c->first_string > all_strings - c->string_count)
             return "chunk string ranges do not match the string table";
         prev_end = c->offset + c->compressed_size;
         prev_icount = c->last_icount;
         strings = (uint64_t)c->first_string + c->string_count;
+        events += c->event_count;
     }
-    return NULL;
+    return events == idx->event_count ? NULL : "chunk event counts do not add up";
 }
 
 static void read_index(struct trace_reader *r)
@@ -529,6 +553,29 @@ static void note_truncated(struct trace_reader *r, uint64_t off)
              r->name, (unsigned long long)off, (unsigned long long)(r->data_end - off));
 }
 
+/* Does the frame hold what its index entry says: icount range and count? */
+static bool frame_matches_index(const Ppcrr__Trace *t, const Ppcrr__ChunkIndex *c)
+{
+    uint64_t events = 0, icount = 0;
+    for (size_t k = 0; k < t->n_chunk; k++) {
+        icount = t->chunk[k]->first_icount;
+        if (k == 0 && icount != c->first_icount)
+            return false;
+        for (size_t i = 0; i < t->chunk[k]->n_event; i++)
+            icount += t->chunk[k]->event[i]->icount_delta;
+        events += t->chunk[k]->n_event;
+    }
+    return events == c->event_count && icount == c->last_icount;
+}
+
+/* The offset of a zstd frame magic after the frame at OFF, or 0. */
+static uint64_t later_frame(const struct trace_reader *r, uint64_t off)
+{
+    static const uint8_t magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+    const uint8_t *hit = memmem(r->data + off + 4, r->data_end - off - 4, magic, sizeof magic);
+    return hit ? (uint64_t)(hit - r->data) : 0;
+}
+
 /* Loads the next frame holding chunks. 1 loaded, 0 end, -1 error. */
 static int advance_frame(struct trace_reader *r, struct trace_error *err)
 {
@@ -536,13 +583,17 @@ static int advance_frame(struct trace_reader *r, struct trace_error *err)
     while (r->pos < r->data_end) {
         uint64_t off = r->pos, next = off;
         Ppcrr__Trace *t;
-        trace_arena_reset(&r->arena);
-        switch (load_frame(r, off, r->data_end, &r->arena.allocator, &t, &next, err)) {
+        switch (load_frame(r, off, r->data_end, &r->arena, &t, &next, err)) {
         case FRAME_ERROR: return -1;
         case FRAME_TRUNCATED:
             if (r->index) {     /* an intact index says where frames end */
                 trace_error_set(err, "%s: byte %llu: corrupt frame: it runs past the index at byte %llu",
                                 r->name, (unsigned long long)off, (unsigned long long)r->data_end);
+                return -1;
+            }
+            if (later_frame(r, off)) {   /* a killed writer's last frame ends the file */
+                trace_error_set(err, "%s: byte %llu: corrupt zstd frame (it runs into the frame at byte %llu)",
+                                r->name, (unsigned long long)off, (unsigned long long)later_frame(r, off));
                 return -1;
             }
             note_truncated(r, off);
@@ -561,9 +612,26 @@ static int advance_frame(struct trace_reader *r, struct trace_error *err)
         r->stats.chunks += t->n_chunk;
         if (t->n_chunk == 0)
             continue;
+        /* Every chunk frame is checked against its index entry, so a seek
+         * through a damaged index cannot skip events silently. */
+        if (r->index) {
+            const Ppcrr__ChunkIndex *c = r->index_cursor < r->index->n_chunk
+                                             ? r->index->chunk[r->index_cursor] : NULL;
+            if (!c || c->offset != off || !frame_matches_index(t, c)) {
+                trace_error_set(err, "%s: byte %llu: the chunk there is not what the index says",
+                                r->name, (unsigned long long)off);
+                return -1;
+            }
+            r->index_cursor++;
+        }
         r->cur = t;
         r->cur_offset = off;
         return 1;
+    }
+    if (r->index && r->index_cursor != r->index->n_chunk) {
+        trace_error_set(err, "%s: the index lists %zu chunks but the file holds %zu",
+                        r->name, r->index->n_chunk, r->index_cursor);
+        return -1;
     }
     if (!r->index && !r->warning[0])
         snprintf(r->warning, sizeof r->warning,
@@ -607,9 +675,10 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *out, struct tr
 }
 
 static void rewind_to(struct trace_reader *r, uint64_t pos, uint32_t string_cursor,
-                      uint64_t ordinal, uint64_t icount)
+                      uint64_t ordinal, uint64_t icount, size_t index_cursor)
 {
     drop_frame(r);
+    r->index_cursor = index_cursor;
     r->pos = pos;
     r->string_cursor = string_cursor;
     r->ordinal = ordinal;
@@ -629,16 +698,19 @@ int trace_reader_seek(struct trace_reader *r, uint64_t icount, struct trace_erro
             else
                 hi = mid;
         }
-        if (lo == r->index->n_chunk) {
-            rewind_to(r, r->data_end, r->string_count, r->index->event_count, 0);
+        /* Start one chunk early: reading it proves (through the index
+         * checks in advance_frame) that it really ends before ICOUNT. */
+        size_t from = lo ? lo - 1 : 0;
+        if (lo == r->index->n_chunk && lo == 0) {
+            rewind_to(r, r->data_end, r->string_count, 0, 0, 0);
             r->at_end = true;
             return 0;
         }
-        const Ppcrr__ChunkIndex *c = r->index->chunk[lo];
-        rewind_to(r, c->offset, c->first_string, r->index_events_before[lo],
-                  lo ? r->index->chunk[lo - 1]->last_icount : 0);
+        const Ppcrr__ChunkIndex *c = r->index->chunk[from];
+        rewind_to(r, c->offset, c->first_string, r->index_events_before[from],
+                  from ? r->index->chunk[from - 1]->last_icount : 0, from);
     } else {
-        rewind_to(r, r->first_data, r->header_strings, 0, 0);
+        rewind_to(r, r->first_data, r->header_strings, 0, 0, 0);
     }
     struct trace_event e;
     int rc;

@@ -7,11 +7,23 @@
  */
 #include "traces/trace_tools.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
+
+/* A report is only useful if it was written: check OUT before claiming
+ * success (a full disk, a closed pipe). */
+static int finish_output(FILE *out, FILE *errout, int status)
+{
+    if (fflush(out) != 0 || ferror(out)) {
+        fprintf(errout, "ppcrr: cannot write the output: %s\n", strerror(errno));
+        return 1;
+    }
+    return status;
+}
 
 static void print_hex(FILE *out, const uint8_t *p, size_t n)
 {
@@ -25,11 +37,15 @@ static void print_header(FILE *out, const struct trace_reader *r)
     fprintf(out, "file:               %s\n", trace_reader_name(r));
     fprintf(out, "format:             %" PRIu32 " (readable by format %" PRIu32 " readers and newer)\n",
             h->format_version, h->min_reader_version);
-    fprintf(out, "written by:         ppcrr %s, build id %s\n",
-            h->emulator_version[0] ? h->emulator_version : "?", h->build_id[0] ? h->build_id : "?");
-    fputs("command line:      ", out);
-    for (size_t i = 0; i < h->n_command_line; i++)
-        fprintf(out, " %s", h->command_line[i]);
+    fputs("written by:         ppcrr ", out);
+    trace_print_text(out, h->emulator_version[0] ? h->emulator_version : "?");
+    fputs(", build id ", out);
+    trace_print_text(out, h->build_id[0] ? h->build_id : "?");
+    fputs("\ncommand line:      ", out);
+    for (size_t i = 0; i < h->n_command_line; i++) {
+        fputc(' ', out);
+        trace_print_text(out, h->command_line[i]);
+    }
     fputc('\n', out);
     fprintf(out, "vCPUs:              %" PRIu32 "\n", h->vcpus);
     fprintf(out, "timebase:           %" PRIu64 " Hz\n", h->timebase_frequency);
@@ -38,7 +54,11 @@ static void print_header(FILE *out, const struct trace_reader *r)
     fprintf(out, "device tree:        %zu bytes\n", h->device_tree.len);
     for (size_t i = 0; i < h->n_image; i++) {
         const Ppcrr__Image *im = h->image[i];
-        fprintf(out, "image:              %s %s, %" PRIu64 " bytes, sha256 ", im->name, im->path, im->size);
+        fputs("image:              ", out);
+        trace_print_text(out, im->name);
+        fputc(' ', out);
+        trace_print_text(out, im->path);
+        fprintf(out, ", %" PRIu64 " bytes, sha256 ", im->size);
         print_hex(out, im->sha256.data, im->sha256.len);
         fputc('\n', out);
     }
@@ -99,7 +119,7 @@ int trace_tool_info(const char *path, FILE *out, FILE *errout)
         fprintf(errout, "ppcrr: warning: %s\n", trace_reader_warning(r));
     }
     trace_reader_close(r);
-    return status;
+    return finish_output(out, errout, status);
 }
 
 int trace_tool_dump(const char *path, const struct trace_dump_options *opt, FILE *out, FILE *errout)
@@ -133,5 +153,5 @@ int trace_tool_dump(const char *path, const struct trace_dump_options *opt, FILE
         fprintf(errout, "ppcrr: warning: %s\n", trace_reader_warning(r));
     }
     trace_reader_close(r);
-    return status;
+    return finish_output(out, errout, status);
 }

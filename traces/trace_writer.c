@@ -34,6 +34,7 @@ struct trace_writer {
     char *path;
     bool started;
     bool failed;
+    char first_error[sizeof(struct trace_error)];   /* reported again by later calls */
     struct trace_writer_options opt;
     struct trace_writer_stats stats;
 
@@ -90,7 +91,13 @@ static int fail(struct trace_writer *w, struct trace_error *err, const char *fmt
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    trace_error_set(err, "%s: %s", w->path, detail);
+    if (w->failed) {
+        /* Report the error that broke the writer, not a consequence of it. */
+        trace_error_set(err, "%s", w->first_error);
+        return -1;
+    }
+    snprintf(w->first_error, sizeof w->first_error, "%s: %s", w->path, detail);
+    trace_error_set(err, "%s", w->first_error);
     w->failed = true;
     return -1;
 }
@@ -166,6 +173,13 @@ struct trace_writer *trace_writer_create(const char *path,
     w->opt = options ? *options : default_options;
     if (w->opt.chunk_bytes == 0)
         w->opt.chunk_bytes = default_options.chunk_bytes;
+    if (w->opt.chunk_bytes > TRACE_MAX_CHUNK_BYTES) {
+        trace_error_set(err, "%s: chunks of %u bytes exceed the format's limit of %u", path,
+                        w->opt.chunk_bytes, TRACE_MAX_CHUNK_BYTES);
+        free(w->path);
+        free(w);
+        return NULL;
+    }
     if (w->opt.zstd_level == 0)
         w->opt.zstd_level = default_options.zstd_level;
 
@@ -187,6 +201,8 @@ struct trace_writer *trace_writer_create(const char *path,
     }
     return w;
 }
+
+static uint32_t intern_utf8(struct trace_writer *w, const char *s);
 
 static uint32_t string_hash(const char *s)
 {
@@ -214,7 +230,15 @@ static bool map_rehash(struct trace_writer *w)
     return true;
 }
 
-uint32_t trace_writer_intern(struct trace_writer *w, const char *s)
+uint32_t trace_writer_intern(struct trace_writer *w, const char *text)
+{
+    char *clean = trace_utf8_sanitize(text);   /* NULL when already UTF-8 */
+    uint32_t idx = intern_utf8(w, clean ? clean : text);
+    free(clean);
+    return idx;
+}
+
+static uint32_t intern_utf8(struct trace_writer *w, const char *s)
 {
     if (w->map_cap) {
         uint32_t slot = string_hash(s) & (w->map_cap - 1);
@@ -252,18 +276,38 @@ int trace_writer_start(struct trace_writer *w, const Ppcrr__Header *header,
     if (write_skippable(w, TRACE_SIG_MAGIC, sig, sizeof sig, err) < 0)
         return -1;
 
+    /* Text that is not UTF-8 is escaped in a private copy of the header. */
+    Ppcrr__Header *clean = NULL;
+    if (!trace_message_utf8_valid(&header->base)) {
+        size_t hlen = ppcrr__header__get_packed_size(header);
+        uint8_t *hbuf = malloc(hlen ? hlen : 1);
+        if (hbuf) {
+            ppcrr__header__pack(header, hbuf);
+            clean = ppcrr__header__unpack(NULL, hlen, hbuf);
+            free(hbuf);
+        }
+        if (!clean || !trace_message_sanitize(&clean->base)) {
+            if (clean)
+                ppcrr__header__free_unpacked(clean, NULL);
+            return fail(w, err, "out of memory preparing the header");
+        }
+        header = clean;
+    }
     Ppcrr__Header h = *header;
     h.format_version = TRACE_FORMAT_VERSION;
-    h.min_reader_version = TRACE_READER_VERSION;
+    h.min_reader_version = TRACE_MIN_READER_VERSION;
     Ppcrr__Trace t = PPCRR__TRACE__INIT;
     t.header = &h;
     t.n_string = w->string_count;
     t.string = w->strings;
     size_t len = ppcrr__trace__get_packed_size(&t);
     uint8_t *buf = malloc(len ? len : 1);
+    if (buf)
+        ppcrr__trace__pack(&t, buf);
+    if (clean)
+        ppcrr__header__free_unpacked(clean, NULL);
     if (!buf)
         return fail(w, err, "out of memory packing the header");
-    ppcrr__trace__pack(&t, buf);
     int rc = write_frame(w, buf, len, NULL, 0, err);
     free(buf);
     w->strings_written = w->header_strings = w->string_count;
@@ -372,13 +416,28 @@ int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *e
         w->body_len = (size_t)(wire_put_varint(wire_put_tag(w->body, 1, WIRE_VARINT),
                                                icount) - w->body);
     }
+    /* The one string an event carries is a guest's message: escape it. */
+    Ppcrr__Exit clean_exit;
+    Ppcrr__Event clean_event;
+    char *message = NULL;
+    if (event->kind_case == PPCRR__EVENT__KIND_EXIT && event->exit->message &&
+        (message = trace_utf8_sanitize(event->exit->message))) {
+        clean_exit = *event->exit;
+        clean_exit.message = message;
+        clean_event = *event;
+        clean_event.exit = &clean_exit;
+        event = &clean_event;
+    }
     event->icount_delta = icount - w->chunk_last_icount;
     size_t len = ppcrr__event__get_packed_size(event);
-    if (!grow((void **)&w->body, &w->body_cap, w->body_len + len + 2 * WIRE_VARINT_MAX, 1))
+    if (!grow((void **)&w->body, &w->body_cap, w->body_len + len + 2 * WIRE_VARINT_MAX, 1)) {
+        free(message);
         return fail(w, err, "out of memory");
+    }
     uint8_t *p = wire_put_tag_len(w->body + w->body_len, 2, len);
     ppcrr__event__pack(event, p);
     w->body_len = (size_t)(p + len - w->body);
+    free(message);
 
     w->chunk_last_icount = w->last_icount = icount;
     w->chunk_events++;

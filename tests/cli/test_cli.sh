@@ -75,6 +75,11 @@ usage_error "dump --from without a value" "ppcrr trace dump: option '--from' nee
 usage_error "dump --from not a number" "ppcrr trace dump: --from: 'abc' is not an icount" trace dump --from abc f
 usage_error "dump --to negative" "ppcrr trace dump: --to: '-5' is not an icount" trace dump --to -5 f
 usage_error "dump --from after --to" "ppcrr trace dump: --from is after --to" trace dump --from 9 --to 3 f
+usage_error "a leading zero is decimal, not octal" "ppcrr trace dump: --from is after --to" trace dump --from 010 --to 9 f
+usage_error "dump --from with a leading blank" "ppcrr trace dump: --from: ' 5' is not an icount" trace dump --from ' 5' f
+usage_error "dump --from with a bad hex digit" "ppcrr trace dump: --from: '0xg' is not an icount" trace dump --from 0xg f
+usage_error "a cluster of unknown short options names the first" "ppcrr trace dump: unknown option '-x'" trace dump -xy f
+usage_error "the same for info" "ppcrr trace info: unknown option '-x'" trace info -xy f
 
 # --- a healthy trace ---
 "$make_trace" "$tmp/t.trace" 500 1024 || echo "Bail out! make_trace failed"
@@ -129,7 +134,9 @@ fi
 # --- damaged traces ---
 "$make_trace" "$tmp/noindex.trace" 500 1024 1 noindex
 run trace dump "$tmp/noindex.trace"
-check "a trace without index dumps every event" [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 500 ]
+lines=$(wc -l <"$tmp/out")
+check "a trace without index dumps without error" [ "$rc" -eq 0 ]
+check "every one of its 500 events" [ "$lines" -eq 500 ]
 check "and warns that the recorder did not finish" contains "$err" "no index"
 
 size=$(wc -c <"$tmp/t.trace")
@@ -150,7 +157,17 @@ check "info on a missing file exits 1" [ "$rc" -eq 1 ]
 check "and says why" contains "$err" "cannot open"
 printf 'not a trace\n' >"$tmp/text.trace"
 run trace dump "$tmp/text.trace"
-check "dump of a text file exits 1 saying it is not a trace" [ "$rc" -eq 1 ] && contains "$err" "not a ppcrr trace"
+check "dump of a text file exits 1" [ "$rc" -eq 1 ]
+check "saying it is not a trace" contains "$err" "not a ppcrr trace"
+
+if [ -w /dev/full ]; then
+    "$ppcrr" trace dump "$tmp/t.trace" >/dev/full 2>"$tmp/err"
+    rc=$?
+    check "dump to a full disk exits 1" [ "$rc" -eq 1 ]
+    check "and says it could not write" contains "$(cat "$tmp/err")" "cannot write the output"
+    "$ppcrr" trace info "$tmp/t.trace" >/dev/full 2>/dev/null
+    check "info to a full disk exits 1" [ "$?" -eq 1 ]
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -21,7 +21,9 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ppcrr-protoc-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-"$make_trace" "$tmp/t.trace" 3000 4096 7
+# The last argument is not UTF-8 (a Latin-1 e-acute): the writer must keep
+# the trace decodable anyway.
+"$make_trace" "$tmp/t.trace" 3000 4096 7 "$(printf 'caf\351')"
 check "zstd decompresses the whole trace (skipping signature and index)" \
     sh -c 'zstd -q -dc "$1" >"$2"' - "$tmp/t.trace" "$tmp/raw"
 protodir=$(dirname "$proto")
@@ -35,6 +37,7 @@ check "exactly one header" [ "$(count '^header {')" -eq 1 ]
 check "the header's format version" grep -q '^  format_version: 1$' "$tmp/decoded"
 check "the header describes H_PUT_TERM_CHAR" grep -q 'name: "H_PUT_TERM_CHAR"' "$tmp/decoded"
 check "the string table" grep -q '^string: "vty0.irq"$' "$tmp/decoded"
+check "a command-line byte that is not UTF-8 is kept, escaped" grep -q 'command_line: "caf\\\\xe9"' "$tmp/decoded"
 chunks=$(count '^chunk {')
 check "several chunks ($chunks)" [ "$chunks" -gt 5 ]
 check "all 3000 events" [ "$(count '^  event {')" -eq 3000 ]

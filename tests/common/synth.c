@@ -216,6 +216,13 @@ int synth_write_file(const char *path, uint64_t seed, uint64_t count,
                      const struct trace_writer_options *options, bool abandon,
                      struct trace_error *err)
 {
+    return synth_write_file_argv(path, seed, count, options, abandon, 0, NULL, err);
+}
+
+int synth_write_file_argv(const char *path, uint64_t seed, uint64_t count,
+                          const struct trace_writer_options *options, bool abandon, int argc,
+                          char **argv, struct trace_error *err)
+{
     struct trace_writer *w = trace_writer_create(path, options, err);
     if (!w)
         return -1;
@@ -223,6 +230,8 @@ int synth_write_file(const char *path, uint64_t seed, uint64_t count,
     synth_init(&s, seed, false);
     synth_intern(&s, w);
     Ppcrr__Header *h = synth_header_new(2);
+    h->n_command_line = (size_t)argc;
+    h->command_line = argv;
     int rc = trace_writer_start(w, h, err);
     synth_header_free(h);
     for (uint64_t i = 0; rc == 0 && i < count; i++) {

@@ -59,4 +59,9 @@ int synth_write_file(const char *path, uint64_t seed, uint64_t count,
                      const struct trace_writer_options *options, bool abandon,
                      struct trace_error *err);
 
+/* The same, with ARGV as the header's command line. */
+int synth_write_file_argv(const char *path, uint64_t seed, uint64_t count,
+                          const struct trace_writer_options *options, bool abandon, int argc,
+                          char **argv, struct trace_error *err);
+
 #endif

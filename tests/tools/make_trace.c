@@ -1,7 +1,8 @@
 /*
  * make_trace: writes a synthetic trace (tests/common/synth.h) for the shell
- * tests and as fuzz seeds.
- *   make_trace OUT [EVENTS [CHUNK_BYTES [SEED [noindex]]]]
+ * tests and as fuzz seeds. Its own command line becomes the trace header's,
+ * so a test can put arbitrary bytes there.
+ *   make_trace OUT [EVENTS [CHUNK_BYTES [SEED [noindex|any-word]]]]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ int main(int argc, char **argv)
     uint64_t seed = argc > 4 ? strtoull(argv[4], NULL, 0) : 1;
     bool abandon = argc > 5 && strcmp(argv[5], "noindex") == 0;
     struct trace_error err;
-    if (synth_write_file(argv[1], seed, events, &opt, abandon, &err) < 0) {
+    if (synth_write_file_argv(argv[1], seed, events, &opt, abandon, argc, argv, &err) < 0) {
         fprintf(stderr, "make_trace: %s\n", err.msg);
         return 1;
     }

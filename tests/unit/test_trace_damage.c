@@ -116,7 +116,11 @@ static size_t build_versioned(uint8_t *out, size_t cap, uint32_t format, uint32_
     uint8_t packed[256];
     size_t plen = ppcrr__trace__pack(&t, packed);
     memcpy(out, "\x50\x2a\x4d\x18\x08\0\0\0PPCRRTRC", 16);
-    return 16 + ZSTD_compress(out + 16, cap - 16, packed, plen, 1);
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);   /* as ppcrr writes */
+    size_t n = ZSTD_compress2(cctx, out + 16, cap - 16, packed, plen);
+    ZSTD_freeCCtx(cctx);
+    return 16 + n;
 }
 
 static void test_versions(void)
@@ -131,6 +135,19 @@ static void test_versions(void)
     n = build_versioned(buf, sizeof buf, 9, 1);
     o = read_all(buf, n, "compatible.trace");
     ok(o.opened && o.rc == 0, "a newer format that old readers may read opens");
+
+    uint8_t plain[512];
+    memcpy(plain, buf, 16);
+    Ppcrr__Header h = PPCRR__HEADER__INIT;
+    h.format_version = 1;
+    Ppcrr__Trace t = PPCRR__TRACE__INIT;
+    t.header = &h;
+    uint8_t packed[64];
+    size_t plen = ppcrr__trace__pack(&t, packed);
+    n = 16 + ZSTD_compress(plain + 16, sizeof plain - 16, packed, plen, 1);
+    o = read_all(plain, n, "nochecksum.trace");
+    ok(!o.opened, "a frame without zstd's checksum is refused");
+    has_substr(o.error, "no checksum", "saying so");
 
     n = build_versioned(buf, sizeof buf, 0, 0);
     o = read_all(buf, n, "nover.trace");
@@ -265,6 +282,167 @@ static void test_corruption(void)
     trace_reader_close(keep);
 }
 
+/* A trace whose one data frame holds CONTENT (LEN bytes), built by hand. */
+static uint8_t *frame_trace(const uint8_t *content, size_t len, size_t *out_len)
+{
+    uint8_t header[512];
+    size_t hlen = build_versioned(header, sizeof header, 1, 1);
+    size_t cap = hlen + ZSTD_compressBound(len);
+    uint8_t *out = malloc(cap);
+    memcpy(out, header, hlen);
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    *out_len = hlen + ZSTD_compress2(cctx, out + hlen, cap - hlen, content, len);
+    ZSTD_freeCCtx(cctx);
+    return out;
+}
+
+/* A few kilobytes that decode to millions of tiny messages must be refused
+ * within a bounded budget, not allocate gigabytes. */
+static void test_decode_bombs(void)
+{
+    size_t n = 8u << 20, len;
+    uint8_t *content = malloc(n);
+    /* Trace.chunk { event {} event {} ... }: 2-byte empty events. */
+    content[0] = 0x1a;
+    size_t body = n - 5, at = 1;
+    for (size_t v = body; ; v >>= 7) {
+        content[at++] = (uint8_t)(v & 0x7f) | (v >= 0x80 ? 0x80 : 0);
+        if (v < 0x80)
+            break;
+    }
+    for (size_t i = at; i + 1 < n; i += 2) {
+        content[i] = 0x12;
+        content[i + 1] = 0;
+    }
+    body = n - at;
+    size_t fixed = 1;                      /* rewrite the length for what follows */
+    for (size_t v = body & ~(size_t)1; ; v >>= 7) {
+        content[fixed++] = (uint8_t)(v & 0x7f) | (v >= 0x80 ? 0x80 : 0);
+        if (v < 0x80)
+            break;
+    }
+    uint8_t *file = frame_trace(content, at + (body & ~(size_t)1), &len);
+    struct outcome o = read_all(file, len, "events-bomb.trace");
+    ok(len < 64 << 10, "a %zu-byte file", len);
+    ok(o.opened && o.rc < 0, "holding 4 million empty events is refused");
+    has_substr(o.error, "far more messages than its size allows", "as a decoding bomb");
+    free(file);
+
+    for (size_t i = 0; i + 1 < n; i += 2) {   /* Trace.string "" x 4 million */
+        content[i] = 0x12;
+        content[i + 1] = 0;
+    }
+    file = frame_trace(content, n, &len);
+    o = read_all(file, len, "strings-bomb.trace");
+    ok(o.opened && o.rc < 0, "4 million strings are refused");
+    ok(strstr(o.error, "string table too large") || strstr(o.error, "far more messages"),
+       "by the string-table cap or the decoding budget, whichever trips first");
+    free(file);
+    free(content);
+}
+
+/* The index with one entry changed and its CRC made right again. */
+static uint8_t *tamper_index(const uint8_t *data, size_t len, void (*change)(Ppcrr__Index *),
+                             size_t *out_len)
+{
+    uint64_t off = trace_get_le64(data + len - 16);
+    size_t plen = len - off - 8 - TRACE_FOOTER_LEN;
+    Ppcrr__Index *idx = ppcrr__index__unpack(NULL, plen, data + off + 8);
+    change(idx);
+    size_t nlen = ppcrr__index__get_packed_size(idx);
+    uint8_t *out = malloc(off + 8 + nlen + TRACE_FOOTER_LEN);
+    memcpy(out, data, off);
+    trace_put_le32(out + off, TRACE_INDEX_MAGIC);
+    trace_put_le32(out + off + 4, (uint32_t)(nlen + TRACE_FOOTER_LEN));
+    ppcrr__index__pack(idx, out + off + 8);
+    uint8_t *footer = out + off + 8 + nlen;
+    trace_put_le32(footer, trace_crc32(out + off + 8, nlen));
+    trace_put_le32(footer + 4, 0);
+    trace_put_le64(footer + 8, off);
+    memcpy(footer + 16, TRACE_FOOTER_TAG, 8);
+    ppcrr__index__free_unpacked(idx, NULL);
+    *out_len = off + 8 + nlen + TRACE_FOOTER_LEN;
+    return out;
+}
+
+static void offset_past_index(Ppcrr__Index *idx) { idx->chunk[idx->n_chunk - 1]->offset = 18446744073709551000ull; }
+static void shrink_first_chunk(Ppcrr__Index *idx) { idx->chunk[0]->last_icount = idx->chunk[0]->first_icount; }
+static void miscount_events(Ppcrr__Index *idx) { idx->chunk[1]->event_count++; idx->event_count++; }
+
+static void test_tampered_index(void)
+{
+    size_t len, tlen;
+    const Ppcrr__Index *idx;
+    struct trace_reader *keep;
+    uint8_t *data = write_sample("tamper.trace", 1500, &len, &idx, &keep);
+    uint64_t target = idx->chunk[0]->first_icount + (idx->chunk[0]->last_icount - idx->chunk[0]->first_icount) / 2;
+    struct trace_error err = { "" };
+
+    uint8_t *bad = tamper_index(data, len, offset_past_index, &tlen);
+    struct outcome o = read_all(bad, tlen, "tampered.trace");
+    ok(o.opened && o.rc == 0 && o.events == 1500 && o.wrong == 0,
+       "an index pointing past itself is ignored and the file scanned");
+    has_substr(o.warning, "index at end of file ignored", "with a warning saying so");
+    free(bad);
+
+    bad = tamper_index(data, len, shrink_first_chunk, &tlen);
+    struct trace_reader *r = trace_reader_open_mem(bad, tlen, "lying.trace", &err);
+    struct trace_event e;
+    int rc = r ? trace_reader_seek(r, target, &err) : -1;
+    if (rc == 0)
+        rc = trace_reader_next(r, &e, &err);
+    ok(rc < 0, "a seek through an index that lies about a chunk's icounts fails");
+    has_substr(err.msg, "not what the index says", "saying the index disagrees with the chunk");
+    trace_reader_close(r);
+    o = read_all(bad, tlen, "lying.trace");
+    ok(o.rc < 0 && o.wrong == 0, "and so does reading it from the start, before any wrong event");
+    free(bad);
+
+    bad = tamper_index(data, len, miscount_events, &tlen);
+    o = read_all(bad, tlen, "miscount.trace");
+    ok(o.rc < 0 && strstr(o.error, "not what the index says"), "an index that miscounts a chunk's events is caught");
+    free(bad);
+    free(data);
+    trace_reader_close(keep);
+}
+
+/* Without an index a damaged block header must still be an error, not be
+ * mistaken for the end of a killed recording -- except in the last frame,
+ * where the two cannot be told apart and a warning says where it ended. */
+static void test_corruption_without_index(void)
+{
+    size_t len, nlen;
+    const Ppcrr__Index *idx;
+    struct trace_reader *keep;
+    uint8_t *indexed = write_sample("twin.trace", 1500, &len, &idx, &keep);
+    struct trace_writer_options opt = { .chunk_bytes = 2048 };
+    struct trace_error err = { "" };
+    const char *path = test_path("noindex.trace");
+    synth_write_file(path, SEED, 1500, &opt, true, &err);
+    uint8_t *data = test_read_file(path, &nlen);
+    uint64_t first = idx->chunk[0]->offset, last = idx->chunk[idx->n_chunk - 1]->offset;
+    uint8_t *copy = malloc(nlen);
+    uint64_t silent_loss = 0, wrong = 0, flips = 0;
+    for (uint64_t at = first; at < nlen; at += 3) {
+        memcpy(copy, data, nlen);
+        copy[at] ^= 0xff;
+        struct outcome o = read_all(copy, nlen, "noindex.trace");
+        flips++;
+        wrong += o.wrong;
+        bool lost = o.rc == 0 && o.events < 1500;
+        bool explained = at >= last && strstr(o.warning, "truncated at byte");
+        silent_loss += lost && !explained;
+    }
+    tap_diag("%llu flips in a trace without index", (unsigned long long)flips);
+    is_u64(wrong, 0, "no wrong event");
+    is_u64(silent_loss, 0, "events are lost without an error only in the last frame, with a warning");
+    free(copy);
+    free(data);
+    free(indexed);
+    trace_reader_close(keep);
+}
+
 int main(void)
 {
     test_foreign_files();
@@ -272,6 +450,9 @@ int main(void)
     test_truncation();
     test_killed_writer();
     test_corruption();
+    test_decode_bombs();
+    test_tampered_index();
+    test_corruption_without_index();
     test_scratch_cleanup();
     return tap_done();
 }

@@ -23,6 +23,9 @@ static struct trace_reader *open_named_trace(void)
     trace_writer_intern(w, "vty0.irq");    /* 1 */
     trace_writer_intern(w, "get-time-of-day");  /* 2 */
     trace_writer_intern(w, "console");     /* 3 */
+    trace_writer_intern(w, "uart\n42 0 0x0 FORGED\x1b[31m\\");  /* 4: hostile */
+    trace_writer_intern(w, "caf\xc3\xa9");  /* 5: UTF-8 */
+    trace_writer_intern(w, "caf\xe9");      /* 6: not UTF-8 */
     Ppcrr__Header *h = synth_header_new(1);
     trace_writer_start(w, h, &err);
     synth_header_free(h);
@@ -182,6 +185,27 @@ static void test_other_kinds(void)
     check_body(&e, "exit os-term -1 \"Kernel panic\"", "exit with reason and message");
 }
 
+/* Names come from the file: they must not be able to forge lines or send
+ * terminal escapes, and text that was not UTF-8 arrives escaped. */
+static void test_hostile_names(void)
+{
+    Ppcrr__Event e = PPCRR__EVENT__INIT;
+    Ppcrr__Irq irq = PPCRR__IRQ__INIT;
+    irq.line = 4;
+    e.kind_case = PPCRR__EVENT__KIND_IRQ;
+    e.irq = &irq;
+    check_body(&e, "irq uart\\x0a42 0 0x0 FORGED\\x1b[31m\\\\ 0",
+               "a name with a newline, an escape and a backslash prints on one line");
+    char *json = body_of(&e, true);
+    has_substr(json, "\"line\":\"uart\\u000a42 0 0x0 FORGED\\u001b[31m\\\\\"", "and is escaped in JSON");
+    free(json);
+    irq.line = 5;
+    json = body_of(&e, true);
+    has_substr(json, "\"line\":\"caf\xc3\xa9\"", "UTF-8 names pass through JSON unchanged");
+    free(json);
+    is_str(trace_reader_string(reader, 6), "caf\\xe9", "a name that was not UTF-8 was stored escaped");
+}
+
 static void test_line(void)
 {
     Ppcrr__Hcall h;
@@ -203,6 +227,7 @@ int main(void)
     reader = open_named_trace();
     test_hcalls();
     test_other_kinds();
+    test_hostile_names();
     test_line();
     trace_reader_close(reader);
     test_scratch_cleanup();

@@ -136,6 +136,40 @@ static void test_header_round_trip(void)
     synth_header_free(h);
 }
 
+/* protobuf strings must be UTF-8: bytes that are not (a Latin-1 path, a
+ * guest's message) are kept as \xNN text, everywhere the writer takes text. */
+static void test_text_that_is_not_utf8(void)
+{
+    struct trace_error err = { "" };
+    const char *path = test_path("latin1.trace");
+    struct trace_writer *w = trace_writer_create(path, NULL, &err);
+    Ppcrr__Header *h = synth_header_new(1);
+    Ppcrr__Image image = PPCRR__IMAGE__INIT, *images[] = { &image };
+    image.name = (char *)"kernel";
+    image.path = (char *)"/home/jos\xe9/vmlinux";
+    h->n_image = 1;
+    h->image = images;
+    ok(trace_writer_start(w, h, &err) == 0, "start with a non-UTF-8 image path");
+    Ppcrr__Exit ex = PPCRR__EXIT__INIT;
+    ex.reason = PPCRR__EXIT__REASON__GUEST_CRASH;
+    ex.message = (char *)"panic: \xff\xfe";
+    Ppcrr__Event ev = PPCRR__EVENT__INIT;
+    ev.kind_case = PPCRR__EVENT__KIND_EXIT;
+    ev.exit = &ex;
+    ok(trace_writer_append(w, 10, &ev, &err) == 0, "append an exit whose message is not UTF-8");
+    is_str(ex.message, "panic: \xff\xfe", "the caller's event is left as it was");
+    ok(trace_writer_close(w, &err) == 0, "close");
+    synth_header_free(h);
+
+    struct trace_reader *r = trace_reader_open(path, &err);
+    struct trace_event e;
+    is_str(r ? trace_reader_header(r)->image[0]->path : NULL, "/home/jos\\xe9/vmlinux",
+           "the path reads back with the byte escaped");
+    ok(r && trace_reader_next(r, &e, &err) == 1, "the exit event reads back");
+    is_str(r ? e.ev->exit->message : NULL, "panic: \\xff\\xfe", "its message escaped");
+    trace_reader_close(r);
+}
+
 /* Names interned after the header travel in chunk frames and the index. */
 static void test_late_strings(void)
 {
@@ -320,6 +354,7 @@ int main(void)
     test_default_options_and_determinism();
     test_header_round_trip();
     test_late_strings();
+    test_text_that_is_not_utf8();
     test_chunk_icount_limit();
     test_chunk_age_and_flush();
     test_seek();
