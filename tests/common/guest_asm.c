@@ -1,6 +1,7 @@
 /* Instruction encoders and the test machine (guest_asm.h). */
 #include "tests/common/guest_asm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +122,22 @@ void tg_load_imm64(struct test_guest *g, unsigned rt, uint64_t v)
 enum cpu_stop tg_run(struct test_guest *g, uint64_t max)
 {
     return cpu_run(&g->cpu, max);
+}
+
+bool tg_load_flat(struct test_guest *g, const char *path, uint64_t addr)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    uint8_t buf[65536];
+    size_t n, at = 0;
+    bool fits = true;
+    while (fits && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        fits = memory_write(&g->mem, addr + at, buf, n);
+        at += n;
+    }
+    fclose(f);
+    g->cpu.nip[0] = addr;
+    g->cpu.gpr[12] = addr;
+    return fits && at > 0;
 }

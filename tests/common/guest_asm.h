@@ -54,6 +54,9 @@ void tg_destroy(struct test_guest *g);
 void tg_emit(struct test_guest *g, uint32_t word);
 /* Emits code that loads any 64-bit constant into RT (5 instructions). */
 void tg_load_imm64(struct test_guest *g, unsigned rt, uint64_t value);
+/* Loads a flat binary (objcopy -O binary) at ADDR and points the CPU at it
+ * with r12 = ADDR, as the ELFv2 global entry convention expects. */
+bool tg_load_flat(struct test_guest *g, const char *path, uint64_t addr);
 /* Runs until attn or MAX instructions; returns why it stopped. */
 enum cpu_stop tg_run(struct test_guest *g, uint64_t max);
 
