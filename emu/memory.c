@@ -5,10 +5,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static void no_code_watcher(void *opaque, uint64_t page)
+static void no_code_watcher(void *opaque, uint64_t pa, uint64_t len)
 {
     (void)opaque;
-    (void)page;
+    (void)pa;
+    (void)len;
 }
 
 int memory_init(struct guest_memory *m, uint64_t ram_size)

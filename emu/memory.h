@@ -41,8 +41,9 @@ struct guest_memory {
     uint8_t *code_pages;             /* one byte per RAM page: decoded code lives there */
     struct mmio_region *regions;     /* sorted by base, non-overlapping */
     size_t n_regions;
-    /* Called when a store hits a page with code_pages[page] set. */
-    void (*code_written)(void *opaque, uint64_t page);
+    /* Called when a store of LEN bytes at PA touches a page with
+     * code_pages[] set. */
+    void (*code_written)(void *opaque, uint64_t pa, uint64_t len);
     void *code_written_opaque;
 };
 
@@ -66,9 +67,14 @@ static inline uint8_t *memory_ram_ptr(const struct guest_memory *m, uint64_t pa,
 static inline void memory_note_store(struct guest_memory *m, uint64_t pa, uint64_t len)
 {
     uint64_t first = pa >> GUEST_PAGE_SHIFT, last = (pa + len - 1) >> GUEST_PAGE_SHIFT;
-    for (uint64_t p = first; p <= last; p++)
-        if (__builtin_expect(m->code_pages[p], 0))
-            m->code_written(m->code_written_opaque, p);
+    if (__builtin_expect(m->code_pages[first] | m->code_pages[last], 0))
+        m->code_written(m->code_written_opaque, pa, len);
+    else
+        for (uint64_t p = first + 1; p < last; p++)      /* only for stores over 2 pages */
+            if (m->code_pages[p]) {
+                m->code_written(m->code_written_opaque, pa, len);
+                break;
+            }
 }
 
 /* Copies between host buffers and guest physical RAM (for loaders, hcalls

@@ -572,6 +572,8 @@ static bool frame_matches_index(const Ppcrr__Trace *t, const Ppcrr__ChunkIndex *
 static uint64_t later_frame(const struct trace_reader *r, uint64_t off)
 {
     static const uint8_t magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+    if (r->data_end - off <= 4)
+        return 0;
     const uint8_t *hit = memmem(r->data + off + 4, r->data_end - off - 4, magic, sizeof magic);
     return hit ? (uint64_t)(hit - r->data) : 0;
 }

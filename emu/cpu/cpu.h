@@ -123,6 +123,8 @@ struct cpu {
     enum cpu_stop stop;          /* why cpu_run should return (BUDGET: it should not) */
     bool leave_run;              /* state changed: recompute the next event */
     struct decoded_page **decoded; /* per RAM page, NULL until executed */
+    struct decoded_page *run_page; /* the page being run, and its real address */
+    uint64_t run_page_ra;
     FILE *exec_log;              /* -d exec: one line per instruction, or NULL */
 };
 

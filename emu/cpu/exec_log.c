@@ -31,12 +31,14 @@ static void log_changes(FILE *out, const struct cpu *before, const struct cpu *a
     }
 }
 
-uint64_t exec_log_run(struct cpu *c, const struct decoded_insn *d, uint64_t n)
+uint64_t exec_log_run(struct cpu *c, struct decoded_page *p, uint64_t n)
 {
     struct cpu before;
     uint64_t done = 0;
+    struct decoded_insn *d = &p->insn[(c->nip[0] >> 2) & (INSNS_PER_PAGE - 1)];
     while (done < n) {
         uint64_t pc = c->nip[0];
+        interp_resolve(c, d);
         const struct insn_def *def = decode_word(d->word);
         before = *c;
         c->cia = pc;
@@ -50,7 +52,9 @@ uint64_t exec_log_run(struct cpu *c, const struct decoded_insn *d, uint64_t n)
         if (c->nip[0] != pc + 4)
             fprintf(c->exec_log, " -> 0x%" PRIx64, c->nip[0]);
         fputc('\n', c->exec_log);
-        if (c->nip[0] != pc + 4 || c->leave_run)
+        /* Slower than the hot loop, and simpler: any change of flow
+         * returns to cpu_run, which looks everything up again. */
+        if (c->nip[0] != pc + 4 || c->leave_run || (c->nip[0] & (GUEST_PAGE_SIZE - 1)) == 0)
             break;
         d++;
     }

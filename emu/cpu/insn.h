@@ -173,7 +173,7 @@ static inline void set_ov(struct cpu *c, unsigned ov, unsigned ov32)
     c->xer[0] = x;
 }
 
-/* Handlers the families share (insn_fixed.c). */
+/* Handlers the families share (exception.c). */
 void insn_illegal(struct cpu *c, uint32_t insn);
 
 #endif

@@ -2,17 +2,19 @@
  * The interpreter: a cache of decoded instructions per guest RAM page, and
  * the run loop.
  *
- * A page is decoded whole the first time code runs from it (for the byte
- * order it runs in); each entry holds the handler and the instruction word,
- * so the hot loop is "call d->fn(c, d->word), next entry" with no decoding
- * and no switch. A store to a page with decoded code marks it stale (the
- * memory layer tells us), and so do icbi and a byte-order change; a stale
- * page is decoded again when next entered.
+ * Each slot of a page's cache holds the handler and the instruction word,
+ * so the hot loop is "call d->fn(c, d->word), next slot" with no decoding
+ * and no switch. A slot starts out (and goes back to) the decode stub,
+ * which decodes the word from RAM the first time it runs and then runs
+ * it. A store into a page with decoded code sends only the slots it
+ * touched back to the stub, so data sharing a page with code costs a
+ * little, not a re-decode of the page; a change of byte order resets the
+ * whole page.
  *
  * The loop runs until the budget or the next timer event, whichever is
  * first, so a decrementer interrupt is taken at an exact icount. Anything
- * that changes what is pending (mtmsr, mtspr DEC, rfid, a store to code)
- * sets c->leave_run so the loop looks again.
+ * that changes what is pending (mtmsr, mtspr DEC, rfid) sets c->leave_run
+ * so the loop looks again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,27 +28,54 @@ static void insn_invalid_form(struct cpu *c, uint32_t insn)
     insn_illegal(c, insn);
 }
 
-static void decode_page(struct decoded_page *p, const uint8_t *ram, bool le)
+static insn_fn handler_for(uint32_t word)
 {
-    for (unsigned k = 0; k < INSNS_PER_PAGE; k++) {
-        uint32_t w;
-        memcpy(&w, ram + 4 * k, 4);
-        if (!le)
-            w = __builtin_bswap32(w);
-        const struct insn_def *d = decode_word(w);
-        p->insn[k].word = w;
-        p->insn[k].fn = !d ? insn_illegal : (w & d->reserved) ? insn_invalid_form : d->fn;
-    }
-    p->stale = false;
+    const struct insn_def *d = decode_word(word);
+    return !d ? insn_illegal : (word & d->reserved) ? insn_invalid_form : d->fn;
+}
+
+/* The slot's word, read from guest RAM in the page's byte order. */
+static uint32_t slot_word(const struct cpu *c, unsigned k)
+{
+    uint32_t w;
+    memcpy(&w, c->mem->ram + c->run_page_ra + 4 * k, 4);
+    return c->run_page->little_endian ? w : __builtin_bswap32(w);
+}
+
+/* First execution of a slot (or the first since its word was stored to):
+ * decode it, remember the result, run it. */
+static void insn_decode_stub(struct cpu *c, uint32_t unused)
+{
+    (void)unused;
+    unsigned k = (unsigned)(c->cia >> 2) & (INSNS_PER_PAGE - 1);
+    struct decoded_insn *d = &c->run_page->insn[k];
+    d->word = slot_word(c, k);
+    d->fn = handler_for(d->word);
+    d->fn(c, d->word);
+}
+
+void interp_resolve(struct cpu *c, struct decoded_insn *d)
+{
+    if (d->fn != insn_decode_stub)
+        return;
+    d->word = slot_word(c, (unsigned)(d - c->run_page->insn));
+    d->fn = handler_for(d->word);
+}
+
+static void page_reset(struct decoded_page *p, bool le)
+{
+    for (unsigned k = 0; k < INSNS_PER_PAGE; k++)
+        p->insn[k] = (struct decoded_insn){ insn_decode_stub, 0 };
     p->little_endian = le;
 }
 
-static void code_written(void *opaque, uint64_t page)
+static void code_written(void *opaque, uint64_t pa, uint64_t len)
 {
     struct cpu *c = opaque;
-    if (c->decoded[page]) {
-        c->decoded[page]->stale = true;
-        c->leave_run = true;
+    for (uint64_t a = pa & ~3ull; a < pa + len; a += 4) {
+        struct decoded_page *p = c->decoded[a >> GUEST_PAGE_SHIFT];
+        if (p)
+            p->insn[(a >> 2) & (INSNS_PER_PAGE - 1)] = (struct decoded_insn){ insn_decode_stub, 0 };
     }
 }
 
@@ -55,8 +84,7 @@ void cpu_flush_decoded(struct cpu *c)
     uint64_t pages = c->mem->ram_size >> GUEST_PAGE_SHIFT;
     for (uint64_t p = 0; p < pages; p++)
         if (c->decoded[p])
-            c->decoded[p]->stale = true;
-    c->leave_run = true;
+            page_reset(c->decoded[p], c->decoded[p]->little_endian);
 }
 
 int interp_init(struct cpu *c)
@@ -101,6 +129,7 @@ static struct decoded_page *fetch_page(struct cpu *c)
         cpu_machine_check(c, ra);
         return NULL;
     }
+    (void)host;
     uint64_t page = ra >> GUEST_PAGE_SHIFT;
     struct decoded_page *p = c->decoded[page];
     bool le = c->msr[0] & MSR_LE;
@@ -109,10 +138,12 @@ static struct decoded_page *fetch_page(struct cpu *c)
             abort();    /* out of host memory: nothing sensible to do */
         c->decoded[page] = p;
         c->mem->code_pages[page] = 1;
-        decode_page(p, host, le);
-    } else if (p->stale || p->little_endian != le) {
-        decode_page(p, host, le);
+        page_reset(p, le);
+    } else if (p->little_endian != le) {
+        page_reset(p, le);
     }
+    c->run_page = p;
+    c->run_page_ra = page << GUEST_PAGE_SHIFT;
     return p;
 }
 
@@ -140,6 +171,34 @@ static void take_pending(struct cpu *c)
         cpu_interrupt(c, VEC_DECREMENTER, 0, false);
 }
 
+/* The hot loop: runs up to N instructions as long as they stay in page P.
+ * Sequential flow walks the slots; a branch within the page jumps to its
+ * slot without leaving; leaving the page, an interrupt or any state change
+ * (c->leave_run) returns to cpu_run. icount advances after each
+ * instruction, so one that reads the timebase sees the time it started. */
+static void run_page(struct cpu *c, struct decoded_page *p, uint64_t n)
+{
+    const uint64_t page_mask = ~(GUEST_PAGE_SIZE - 1);
+    struct decoded_insn *d = &p->insn[(c->nip[0] >> 2) & (INSNS_PER_PAGE - 1)];
+    while (n--) {
+        uint64_t pc = c->nip[0];
+        c->cia = pc;
+        c->nip[0] = pc + 4;
+        d->fn(c, d->word);
+        c->icount[0]++;
+        uint64_t next = c->nip[0];
+        if (__builtin_expect(c->leave_run, 0))
+            break;
+        if (next == pc + 4 && (next & ~page_mask) != 0) {
+            d++;
+        } else if (((next ^ pc) & page_mask) == 0) {
+            d = &p->insn[(next >> 2) & (INSNS_PER_PAGE - 1)];
+        } else {
+            break;                          /* into another page */
+        }
+    }
+}
+
 enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
 {
     uint64_t end = budget > UINT64_MAX - c->icount[0] ? UINT64_MAX : c->icount[0] + budget;
@@ -156,28 +215,12 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             c->icount[0]++;     /* the failed fetch counts as an instruction */
             continue;
         }
-        unsigned k = (unsigned)(c->nip[0] >> 2) & (INSNS_PER_PAGE - 1);
-        uint64_t n = INSNS_PER_PAGE - k;
-        if (n > limit - c->icount[0])
-            n = limit - c->icount[0];
-        const struct decoded_insn *d = &p->insn[k];
+        uint64_t n = limit - c->icount[0];
         c->leave_run = false;
-        if (__builtin_expect(c->exec_log != NULL, 0)) {
-            exec_log_run(c, d, n);
-        } else {
-            /* icount advances after each instruction, so an instruction
-             * that reads the timebase sees the time it started at. */
-            while (n--) {
-                uint64_t pc = c->nip[0];
-                c->cia = pc;
-                c->nip[0] = pc + 4;
-                d->fn(c, d->word);
-                c->icount[0]++;
-                if (c->nip[0] != pc + 4 || c->leave_run)
-                    break;
-                d++;
-            }
-        }
+        if (__builtin_expect(c->exec_log != NULL, 0))
+            exec_log_run(c, p, n);
+        else
+            run_page(c, p, n);
         if (c->stop != CPU_STOP_BUDGET)
             return c->stop;
     }

@@ -13,17 +13,20 @@ struct decoded_insn {
 };
 
 struct decoded_page {
-    bool stale;
     bool little_endian;
     struct decoded_insn insn[INSNS_PER_PAGE];
 };
 
 int interp_init(struct cpu *c);
+
+/* Decodes slot D of the page being run if it has not been yet (for the
+ * execution log, which prints the instruction before running it). */
+void interp_resolve(struct cpu *c, struct decoded_insn *d);
 void interp_destroy(struct cpu *c);
 
-/* Runs up to N instructions from D like the hot loop (counting each in
- * icount), logging each one and the registers it changed to c->exec_log.
- * Returns how many ran. */
-uint64_t exec_log_run(struct cpu *c, const struct decoded_insn *d, uint64_t n);
+/* Runs up to N instructions of page P from c->nip like the hot loop
+ * (counting each in icount), logging each one and the registers it changed
+ * to c->exec_log. Returns how many ran. */
+uint64_t exec_log_run(struct cpu *c, struct decoded_page *p, uint64_t n);
 
 #endif

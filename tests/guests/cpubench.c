@@ -64,7 +64,9 @@ uint64_t cpubench(unsigned rounds)
             buffer[i] = (uint8_t)(i * 31 + r * 7 + (i >> 5));
         acc = acc * 1000003u + count_primes();
         acc ^= (uint64_t)crc32(buffer, BUF_SIZE) << (r % 32);
-        acc += (int64_t)(int32_t)(acc >> 17) / ((int32_t)r - 9);
+        /* A signed divide whose divisor is odd (never 0) and whose
+         * dividend is halved (never INT32_MIN): defined in C and the ISA. */
+        acc += (int64_t)((int32_t)(acc >> 17) >> 1) / (((int32_t)r - 9) | 1);
     }
     return acc;
 }
