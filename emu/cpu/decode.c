@@ -51,7 +51,7 @@ void decode_init(void)
         if (d->flags & INSN_RC1) {
             d->mask |= 1;
             d->match |= 1;
-        } else if (!(d->flags & INSN_RC) && !form_layout[d->form].bit31_is_field) {
+        } else if (!(d->flags & (INSN_RC | INSN_BIT31)) && !form_layout[d->form].bit31_is_field) {
             d->reserved |= 1;          /* no Rc: bit 31 must be 0 */
         }
         if (d->form == FORM_XO && !(d->flags & INSN_OE))

@@ -49,6 +49,7 @@ enum insn_form {
 #define INSN_PRIV 0x08u    /* privileged: MSR[PR]=1 raises a program interrupt */
 #define INSN_64 0x10u      /* 64-bit only (informational on a 64-bit CPU) */
 #define INSN_BRANCH 0x20u  /* may change the flow (for the exec log) */
+#define INSN_BIT31 0x40u   /* bit 31 is an operand (larx EH, VSX TX/SX), not reserved */
 
 struct insn_def {
     const char *mnemonic;

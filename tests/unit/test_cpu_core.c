@@ -451,6 +451,66 @@ static void test_memory_faults_and_mmio(void)
     tg_destroy(&g);
 }
 
+/* FP, VMX and VSX: the unavailable interrupt while the MSR bit is off
+ * (Book III-S 6.5.10/15/16), illegal while on (not implemented yet). */
+static void test_facility_unavailable(void)
+{
+    static const struct {
+        const char *what;
+        uint32_t insn;
+        uint64_t msr_bit;
+        uint64_t vector;
+    } cases[] = {
+        { "lfd", 0xc8230008, MSR_FP, 0x800 },           /* lfd f1,8(r3) */
+        { "fadd", 0xfc22182a, MSR_FP, 0x800 },          /* fadd f1,f2,f3 */
+        { "stfiwx", 0x7c2327ae, MSR_FP, 0x800 },        /* stfiwx f1,r3,r4 */
+        { "vaddubm", 0x10221800, MSR_VEC, 0xf20 },      /* vaddubm v1,v2,v3 */
+        { "lvx", 0x7c0320ce, MSR_VEC, 0xf20 },          /* lvx v0,r3,r4 */
+        { "lxvd2x", 0x7c032698, MSR_VSX, 0xf40 },       /* lxvd2x vs0,r3,r4 */
+        { "xsadddp", 0xf0221900, MSR_VSX, 0xf40 },      /* xsadddp vs1,vs2,vs3 */
+        { "mtvsrd", 0x7c030166, MSR_VSX, 0xf40 },       /* mtvsrd vs0,r3 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct test_guest g;
+        tg_init(&g, 16 * MB, true);
+        g.cpu.lpcr[0] |= LPCR_ILE;
+        g.cpu.gpr[3] = TG_DATA;
+        run_one(&g, cases[i].insn, 0);
+        is_u64(g.cpu.nip[0], cases[i].vector + 4, "%s with the facility off: unavailable interrupt", cases[i].what);
+        is_u64(g.cpu.srr0[0], TG_CODE, "%s: SRR0 is the instruction", cases[i].what);
+        tg_destroy(&g);
+
+        tg_init(&g, 16 * MB, true);
+        g.cpu.lpcr[0] |= LPCR_ILE;
+        g.cpu.gpr[3] = TG_DATA;
+        run_one(&g, cases[i].insn, cases[i].msr_bit);
+        expect_program(&g, TG_CODE, 1ull << 19, cases[i].what);
+        tg_destroy(&g);
+    }
+}
+
+/* Relocation on with no MMU yet: nothing is translated. */
+static void test_relocation_faults(void)
+{
+    struct test_guest g;
+    tg_init(&g, 16 * MB, true);
+    g.cpu.lpcr[0] |= LPCR_ILE;
+    g.cpu.gpr[4] = 0x1000;
+    run_one(&g, asm_d(36, 3, 4, 8), MSR_DR);          /* stw r3,8(r4) */
+    is_u64(g.cpu.nip[0], 0x300 + 4, "a store with MSR[DR]=1: DSI");
+    is_u64(g.cpu.dar[0], 0x1008, "DAR is the effective address");
+    is_u64(g.cpu.dsisr[0], (1u << 30) | (1u << 25), "DSISR: no translation, store");
+    tg_destroy(&g);
+
+    tg_init(&g, 16 * MB, true);
+    g.cpu.lpcr[0] |= LPCR_ILE;
+    run_one(&g, asm_li(3, 1), MSR_IR);
+    is_u64(g.cpu.nip[0], 0x400 + 4, "a fetch with MSR[IR]=1: ISI");
+    is_u64(g.cpu.srr0[0], TG_CODE, "SRR0 is the instruction that could not be fetched");
+    is_u64(g.cpu.srr1[0] & 0x783f0000ull, 1ull << 30, "SRR1 bit 33: no translation");
+    tg_destroy(&g);
+}
+
 static void test_exec_log(void)
 {
     struct test_guest g;
@@ -485,6 +545,8 @@ int main(void)
     test_32bit_mode();
     test_self_modifying();
     test_memory_faults_and_mmio();
+    test_facility_unavailable();
+    test_relocation_faults();
     test_exec_log();
     return tap_done();
 }

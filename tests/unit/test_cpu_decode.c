@@ -84,7 +84,11 @@ static const struct {
     { "addi 3,4,-5", "addi" }, { "lis 3,0x1234", "addis" }, { "add. 3,4,5", "add" },
     { "addo 3,4,5", "add" }, { "mr 3,4", "or" }, { "ori 0,0,0", "ori" }, { "cmpdi 7,3,0", "cmpi" },
     { "cmpw 3,4", "cmp" }, { "lwz 3,8(4)", "lwz" }, { "stw 3,-8(1)", "stw" }, { "ld 3,16(4)", "ld" },
-    { "std 0,16(1)", "std" },
+    { "std 0,16(1)", "std" }, { "lfd 1,8(3)", "lfd" }, { "fadd 1,2,3", "fp-double" },
+    { "fadds 1,2,3", "fp-single" }, { "vaddubm 1,2,3", "vmx" }, { "lvx 0,3,4", "lvx" },
+    { "lxvd2x 0,3,4", "lxvd2x" }, { "lxvd2x 40,3,4", "lxvd2x" }, { "xsadddp 1,2,3", "vsx" },
+    { "mtvsrd 0,3", "mtvsrd" }, { "mfvsrd 3,33", "mfvsrd" }, { "stfiwx 1,3,4", "stfiwx" },
+    { "lwarx 3,0,4,1", "lwarx" },
 };
 
 static void test_against_assembler(void)
