@@ -47,22 +47,25 @@ void insn_b(struct cpu *c, uint32_t insn)
     branch_to(c, (insn & 2) ? (uint64_t)li : c->cia + (uint64_t)li, insn);
 }
 
-void insn_bc(struct cpu *c, uint32_t insn)
+/* The common tail of the conditional branches: test, then branch to
+ * TARGET (computed before LK changes LR) or just record the link. */
+static void branch_conditional(struct cpu *c, uint32_t insn, uint64_t target)
 {
-    int64_t bd = (int16_t)(insn & 0xfffc);
-    if (branch_condition(c, insn))
-        branch_to(c, (insn & 2) ? (uint64_t)bd : c->cia + (uint64_t)bd, insn);
-    else if (insn & 1)
-        c->lr[0] = ea_mode(c, c->cia + 4);
-}
-
-void insn_bclr(struct cpu *c, uint32_t insn)
-{
-    uint64_t target = c->lr[0] & ~3ull;
     if (branch_condition(c, insn))
         branch_to(c, target, insn);
     else if (insn & 1)
         c->lr[0] = ea_mode(c, c->cia + 4);
+}
+
+void insn_bc(struct cpu *c, uint32_t insn)
+{
+    int64_t bd = (int16_t)(insn & 0xfffc);
+    branch_conditional(c, insn, (insn & 2) ? (uint64_t)bd : c->cia + (uint64_t)bd);
+}
+
+void insn_bclr(struct cpu *c, uint32_t insn)
+{
+    branch_conditional(c, insn, c->lr[0] & ~3ull);
 }
 
 void insn_bcctr(struct cpu *c, uint32_t insn)
@@ -71,11 +74,7 @@ void insn_bcctr(struct cpu *c, uint32_t insn)
         insn_illegal(c, insn);
         return;
     }
-    uint64_t target = c->ctr[0] & ~3ull;
-    if (branch_condition(c, insn))
-        branch_to(c, target, insn);
-    else if (insn & 1)
-        c->lr[0] = ea_mode(c, c->cia + 4);
+    branch_conditional(c, insn, c->ctr[0] & ~3ull);
 }
 
 void insn_bctar(struct cpu *c, uint32_t insn)
@@ -85,11 +84,7 @@ void insn_bctar(struct cpu *c, uint32_t insn)
         cpu_interrupt(c, VEC_FAC_UNAVAILABLE, 0, false);
         return;
     }
-    uint64_t target = c->tar[0] & ~3ull;
-    if (branch_condition(c, insn))
-        branch_to(c, target, insn);
-    else if (insn & 1)
-        c->lr[0] = ea_mode(c, c->cia + 4);
+    branch_conditional(c, insn, c->tar[0] & ~3ull);
 }
 
 void insn_mcrf(struct cpu *c, uint32_t insn)
