@@ -21,9 +21,15 @@ struct spr_info {
     spr_write_fn write_hook;
 };
 
-#define XER_DEFINED (XER_SO | XER_OV | XER_CA | XER_OV32 | XER_CA32 | XER_BC_MASK)
-
-static void spr_write_xer(struct cpu *c, uint64_t *f, uint64_t v) { (void)c; *f = v & XER_DEFINED; }
+/* XER's defined bits: OV32 and CA32 exist only from ISA 3.0 on; on POWER8
+ * they are reserved and read as 0 (found by the QEMU differential suite). */
+static void spr_write_xer(struct cpu *c, uint64_t *f, uint64_t v)
+{
+    uint64_t defined = XER_SO | XER_OV | XER_CA | XER_BC_MASK;
+    if (c->isa300)
+        defined |= XER_OV32 | XER_CA32;
+    *f = v & defined;
+}
 static void spr_write_low32(struct cpu *c, uint64_t *f, uint64_t v) { (void)c; *f = (uint32_t)v; }
 static uint64_t spr_read_high32(struct cpu *c, uint64_t *f) { (void)c; return *f >> 32; }
 static void spr_write_high32(struct cpu *c, uint64_t *f, uint64_t v)

@@ -335,11 +335,21 @@ static void test_sprs(void)
     tg_emit(&g, asm_mfspr(9, 896));
     tg_emit(&g, asm_attn());
     tg_run(&g, 100);
-    is_u64(g.cpu.gpr[5], 0xe00c007full, "XER keeps SO, OV, CA, OV32, CA32 and the byte count");
+    is_u64(g.cpu.gpr[5], 0xe000007full, "XER keeps SO, OV, CA and the byte count (POWER8: no OV32/CA32)");
     is_u64(g.cpu.gpr[6], 0x1122334455667788ull, "SPRG0 round trip");
     is_u64(g.cpu.gpr[7], 0x004d0200, "PVR is POWER8");
     is_u64(g.cpu.gpr[8], 0x1122334455667788ull, "SPRG3 through its user alias");
     is_u64(g.cpu.gpr[9], 0xffffffff00000000ull, "PPR32 writes the upper word of PPR");
+    tg_destroy(&g);
+
+    tg_init(&g, 16 * MB, true);
+    g.cpu.isa300 = true;
+    g.cpu.gpr[3] = ~0ull;
+    tg_emit(&g, asm_mtspr(1, 3));
+    tg_emit(&g, asm_mfspr(5, 1));
+    tg_emit(&g, asm_attn());
+    tg_run(&g, 10);
+    is_u64(g.cpu.gpr[5], 0xe00c007full, "with ISA 3.0, XER also keeps OV32 and CA32");
     tg_destroy(&g);
 
     tg_init(&g, 16 * MB, true);
