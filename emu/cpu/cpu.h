@@ -53,6 +53,7 @@
 #define LPCR_LD (1ull << 17)           /* 46: large decrementer */
 
 #define PVR_POWER8 0x004d0200u         /* POWER8 (Murano-class "8E/8" family 0x4d), DD2.0 */
+#define CPU_TB_FREQ 512000000ull       /* timebase ticks per second (timebase.c) */
 
 /* Interrupt vectors (Book III-S 6.5). */
 enum cpu_vector {
@@ -96,6 +97,8 @@ struct cpu_hooks {
     /* `sc 1` from supervisor state: r3 is the hcall number, r4.. the
      * arguments; the hook writes r3 (and r4.. outputs). */
     void (*hcall)(struct cpu *c, void *opaque);
+    /* Told of every interrupt delivered (for the event hook), or NULL. */
+    void (*interrupt)(struct cpu *c, enum cpu_vector vector, void *opaque);
     void *opaque;
 };
 
@@ -117,6 +120,7 @@ struct cpu {
     uint64_t cia;                /* address of the instruction executing */
     uint64_t tb_per_insn;        /* timebase ticks per instruction */
     uint32_t dec_bits;           /* 32, or the large decrementer's width */
+    bool stopped;                /* held stopped (secondary vCPUs until start-cpu) */
     bool isa300;                 /* ISA 3.0 additions (CA32/OV32 results, cnttz*, ...):
                                   * off for POWER8, whose ISA 2.07 has none of them */
     bool external_pending;       /* the interrupt controller's line to us */

@@ -36,6 +36,8 @@ void cpu_interrupt(struct cpu *c, enum cpu_vector vector, uint64_t srr1_bits, bo
     c->msr[0] = new_msr;
     c->nip[0] = target;
     c->leave_run = true;
+    if (c->hooks.interrupt)
+        c->hooks.interrupt(c, vector, c->hooks.opaque);
 }
 
 void cpu_program_interrupt(struct cpu *c, uint64_t reason)

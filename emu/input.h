@@ -1,0 +1,27 @@
+/*
+ * Input sources (DESIGN.md §2 rule 2): every value from the host that the
+ * guest can see enters here -- console bytes, the time of day, later
+ * random numbers and disk data. Each value is an input event on the hook
+ * (which record/ logs with its icount); replay will feed logged values
+ * back through the same functions.
+ */
+#ifndef PPCRR_EMU_INPUT_H
+#define PPCRR_EMU_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+
+/* Seconds since the epoch (UTC) that the guest's clock reads now: with
+ * -rtc base=utc the host's clock, with a fixed base that base plus the
+ * guest time elapsed (which is deterministic). */
+int64_t input_rtc_seconds(struct machine *m);
+
+/* Bytes the host typed: reported as an input event from source "console",
+ * then handed to RECEIVE. */
+typedef void (*input_receive_fn)(void *opaque, const uint8_t *data, size_t len);
+void input_console(struct machine *m, const uint8_t *data, size_t len, input_receive_fn receive,
+                   void *opaque);
+
+#endif

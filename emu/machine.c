@@ -1,0 +1,322 @@
+/*
+ * The machine's life cycle and main loop (machine.h).
+ *
+ * All vCPUs run in this one host thread, round-robin, MACHINE_QUANTUM
+ * instructions each (DESIGN.md §2 rule 3), so a multi-CPU run repeats
+ * exactly. Between turns the libevent loop is polled without blocking for
+ * host input (console bytes); what it delivers enters the guest through
+ * an input source, as an event with the icount it arrived at.
+ */
+#include "emu/machine.h"
+
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "emu/desc.h"
+#include "emu/loader.h"
+
+#define H_FUNCTION ((uint64_t)-2)
+
+static void cpu_hcall(struct cpu *c, void *opaque)
+{
+    struct machine *m = opaque;
+    if (m->hypervisor)
+        m->hypervisor(m, c, m->hypervisor_opaque);
+    else
+        c->gpr[3] = H_FUNCTION;       /* no hypervisor installed */
+}
+
+static void cpu_interrupted(struct cpu *c, enum cpu_vector vector, void *opaque)
+{
+    struct machine *m = opaque;
+    (void)c;
+    if (!event_wanted(&m->events))
+        return;
+    struct event e = { .kind = EVENT_INTERRUPT };
+    machine_event_origin(m, &e);
+    e.u.interrupt.vector = vector;
+    event_emit(&m->events, &e);
+}
+
+int machine_create(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    if (!m->cfg.ram_size)
+        m->cfg.ram_size = 512ull << 20;
+    if (!m->cfg.smp)
+        m->cfg.smp = 1;
+    if (!m->cfg.serial)
+        m->cfg.serial = "stdio";
+    if (memory_init(&m->mem, m->cfg.ram_size) < 0) {
+        snprintf(err, errlen, "cannot reserve %llu MiB of guest RAM", (unsigned long long)(m->cfg.ram_size >> 20));
+        return -1;
+    }
+    m->ncpus = m->cfg.smp;
+    m->cpus = calloc(m->ncpus, sizeof *m->cpus);
+    m->evbase = event_base_new();
+    if (!m->cpus || !m->evbase) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        struct cpu *c = &m->cpus[i];
+        cpu_init(c, &m->mem, i);
+        if (!c->mem) {
+            snprintf(err, errlen, "out of memory for vCPU %u", i);
+            return -1;
+        }
+        c->hooks = (struct cpu_hooks){ cpu_hcall, cpu_interrupted, m };
+        c->exec_log = m->cfg.exec_log;
+        c->stopped = i > 0;           /* secondaries wait for RTAS start-cpu */
+    }
+    return desc_load(m, m->cfg.machine_file, err, errlen);
+}
+
+int machine_realize(struct machine *m, char *err, size_t errlen)
+{
+    if (desc_bind_devices(m, err, errlen) < 0)
+        return -1;
+    for (size_t i = 0; i < m->ndevices; i++)
+        if (m->devices[i]->type->reset)
+            m->devices[i]->type->reset(m->devices[i]);
+    return 0;
+}
+
+static uint64_t rma_top(const struct machine *m)
+{
+    return m->mem.ram_size < MACHINE_RMA_MAX ? m->mem.ram_size : MACHINE_RMA_MAX;
+}
+
+/* Kernel, initrd or firmware, as -kernel/-initrd/-bios say. */
+static int load_images(struct machine *m, struct loaded_image *img, unsigned *n, char *err, size_t errlen)
+{
+    *n = 0;
+    if (m->cfg.bios) {
+        if (loader_load_raw(&m->mem, m->cfg.bios, 0, &img[(*n)++], err, errlen) < 0)
+            return -1;
+    }
+    if (m->cfg.kernel) {
+        /* With -bios the firmware starts the kernel, which QEMU's pseries
+         * puts at 0x400000; without, the kernel is entered directly and an
+         * ELF goes where its program headers say (raw images at 0x400000). */
+        struct loaded_image *k = &img[*n];
+        if (loader_load_kernel(&m->mem, m->cfg.kernel, MACHINE_BIOS_KERNEL, m->cfg.bios != NULL, k,
+                               err, errlen) < 0)
+            return -1;
+        (*n)++;
+        m->kernel_base = k->base;
+        m->kernel_size = k->size;
+        m->kernel_entry = k->entry;
+        m->kernel_little_endian = k->little_endian;
+    }
+    if (m->cfg.initrd) {
+        /* After the kernel (or firmware), on a 64 KiB boundary, as QEMU does. */
+        uint64_t end = *n ? img[*n - 1].base + img[*n - 1].size : 0;
+        uint64_t base = (end + 0x1ffff) & ~0xffffull;
+        if (loader_load_raw(&m->mem, m->cfg.initrd, base, &img[*n], err, errlen) < 0)
+            return -1;
+        m->initrd_base = base;
+        m->initrd_size = img[*n].size;
+        (*n)++;
+    }
+    for (unsigned i = 0; i < *n; i++)
+        for (unsigned j = i + 1; j < *n; j++)
+            if (loader_check_overlap(&img[i], &img[j], err, errlen) < 0)
+                return -1;
+    return 0;
+}
+
+/* The tree into guest memory, near the top of the RMA, with the images it
+ * must not be overwritten by in the memory-reserve map. */
+static int place_fdt(struct machine *m, const struct loaded_image *img, unsigned n, char *err, size_t errlen)
+{
+    size_t cap = fdt_totalsize(m->guest_fdt) + 1024;
+    void *fdt = malloc(cap);
+    if (!fdt || fdt_open_into(m->guest_fdt, fdt, (int)cap) != 0) {
+        free(fdt);
+        snprintf(err, errlen, "cannot extend the guest device tree");
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(img[i].path, m->cfg.bios ? m->cfg.bios : "") != 0)
+            fdt_add_mem_rsv(fdt, img[i].base, img[i].size);
+    fdt_pack(fdt);
+    free(m->guest_fdt);
+    m->guest_fdt = fdt;
+    m->guest_fdt_size = fdt_totalsize(fdt);
+    uint64_t top = rma_top(m);
+    if (top < MACHINE_FDT_BELOW_TOP + MACHINE_FDT_MAX || m->guest_fdt_size > MACHINE_FDT_MAX) {
+        snprintf(err, errlen, "no room for the device tree in %llu MiB of RAM",
+                 (unsigned long long)(m->mem.ram_size >> 20));
+        return -1;
+    }
+    m->guest_fdt_addr = top - MACHINE_FDT_BELOW_TOP;
+    struct loaded_image tree = { .path = "the device tree", .base = m->guest_fdt_addr,
+                                 .size = m->guest_fdt_size };
+    for (unsigned i = 0; i < n; i++)
+        if (loader_check_overlap(&img[i], &tree, err, errlen) < 0)
+            return -1;
+    memory_write(&m->mem, m->guest_fdt_addr, m->guest_fdt, m->guest_fdt_size);
+    return 0;
+}
+
+int machine_load(struct machine *m, char *err, size_t errlen)
+{
+    struct loaded_image img[3];
+    unsigned n;
+    if (!m->cfg.kernel && !m->cfg.bios) {
+        snprintf(err, errlen, "nothing to run: give -kernel FILE or -bios FILE");
+        return -1;
+    }
+    if (load_images(m, img, &n, err, errlen) < 0 || machine_build_fdt(m, err, errlen) < 0 ||
+        place_fdt(m, img, n, err, errlen) < 0)
+        return -1;
+
+    /* Entry (DESIGN.md §6): the Linux flat-tree boot -- r3 = tree, r4 =
+     * kernel base, r5 = 0, 64-bit big-endian real mode; or the firmware at
+     * 0x100 with r3 = tree. */
+    struct cpu *c = &m->cpus[0];
+    c->msr[0] = MSR_SF | MSR_ME;
+    c->gpr[3] = m->guest_fdt_addr;
+    c->gpr[4] = m->cfg.bios ? 0 : m->kernel_base;
+    c->gpr[5] = 0;
+    c->nip[0] = m->cfg.bios ? MACHINE_BIOS_ENTRY : m->kernel_entry;
+    return 0;
+}
+
+enum exit_reason machine_run(struct machine *m)
+{
+    while (m->exit_reason == EXIT_NONE) {
+        bool any = false;
+        for (unsigned i = 0; i < m->ncpus && m->exit_reason == EXIT_NONE; i++) {
+            struct cpu *c = &m->cpus[i];
+            if (c->stopped)
+                continue;
+            any = true;
+            m->current = i;
+            uint64_t budget = MACHINE_QUANTUM;
+            if (m->cfg.max_insns) {
+                uint64_t done = c->icount[0];
+                if (done >= m->cfg.max_insns) {
+                    machine_request_exit(m, EXIT_LIMIT, 0, "instruction limit reached");
+                    break;
+                }
+                if (budget > m->cfg.max_insns - done)
+                    budget = m->cfg.max_insns - done;
+            }
+            if (cpu_run(c, budget) == CPU_STOP_ATTN) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "attn at 0x%llx", (unsigned long long)c->cia);
+                machine_request_exit(m, EXIT_ERROR, 1, msg);
+            }
+        }
+        if (!any)
+            machine_request_exit(m, EXIT_ERROR, 1, "every vCPU is stopped");
+        event_base_loop(m->evbase, EVLOOP_NONBLOCK);
+    }
+    return m->exit_reason;
+}
+
+void machine_request_exit(struct machine *m, enum exit_reason reason, int64_t code, const char *message)
+{
+    if (m->exit_reason != EXIT_NONE)
+        return;
+    m->exit_reason = reason;
+    m->exit_code = code;
+    snprintf(m->exit_message, sizeof m->exit_message, "%s", message ? message : "");
+    if (m->ncpus)
+        cpu_request_stop(&m->cpus[m->current], CPU_STOP_REQUEST);
+    if (event_wanted(&m->events)) {
+        struct event e = { .kind = EVENT_EXIT };
+        machine_event_origin(m, &e);
+        e.u.exit.reason = reason;
+        e.u.exit.code = code;
+        e.u.exit.message = m->exit_message;
+        event_emit(&m->events, &e);
+    }
+}
+
+void machine_destroy(struct machine *m)
+{
+    for (size_t i = 0; i < m->ndevices; i++) {
+        struct device *d = m->devices[i];
+        if (d->type->destroy)
+            d->type->destroy(d);
+        free(d->state);
+        free(d->path);
+        free(d->name);
+        free(d);
+    }
+    free(m->devices);
+    for (size_t i = 0; i < m->n_irq_outputs; i++) {
+        free(m->irq_outputs[i]->name);
+        free(m->irq_outputs[i]->input_name);
+        free(m->irq_outputs[i]);
+    }
+    free(m->irq_outputs);
+    for (size_t i = 0; i < m->n_irq_inputs; i++)
+        free(m->irq_inputs[i].name);
+    free(m->irq_inputs);
+    for (unsigned i = 0; m->cpus && i < m->ncpus; i++)
+        cpu_destroy(&m->cpus[i]);
+    free(m->cpus);
+    if (m->evbase)
+        event_base_free(m->evbase);
+    free(m->desc);
+    free(m->guest_fdt);
+    memory_destroy(&m->mem);
+    memset(m, 0, sizeof *m);
+}
+
+int machine_add_fdt_part(struct machine *m, fdt_part_fn fn, void *opaque)
+{
+    if (m->n_fdt_parts >= MACHINE_MAX_FDT_PARTS)
+        return -1;
+    m->fdt_parts[m->n_fdt_parts].fn = fn;
+    m->fdt_parts[m->n_fdt_parts].opaque = opaque;
+    m->n_fdt_parts++;
+    return 0;
+}
+
+int machine_irq_input(struct machine *m, const char *name, irq_input_fn fn, void *opaque)
+{
+    for (size_t i = 0; i < m->n_irq_inputs; i++)
+        if (strcmp(m->irq_inputs[i].name, name) == 0)
+            return -1;
+    struct irq_input *in = realloc(m->irq_inputs, (m->n_irq_inputs + 1) * sizeof *in);
+    if (!in)
+        return -1;
+    m->irq_inputs = in;
+    in[m->n_irq_inputs] = (struct irq_input){ strdup(name), fn, opaque };
+    m->n_irq_inputs++;
+    return 0;
+}
+
+struct device *machine_find_device(struct machine *m, const char *path_or_alias)
+{
+    for (size_t i = 0; i < m->ndevices; i++) {
+        struct device *d = m->devices[i];
+        if (strcmp(d->path, path_or_alias) == 0 || strcmp(d->name, path_or_alias) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+void machine_event_origin(struct machine *m, struct event *e)
+{
+    if (!m->ncpus)
+        return;
+    const struct cpu *c = &m->cpus[m->current];
+    e->cpu = m->current;
+    e->icount = c->icount[0];
+    e->pc = c->cia;
+}
+
+struct cpu *machine_current_cpu(struct machine *m)
+{
+    return m->ncpus ? &m->cpus[m->current] : NULL;
+}

@@ -1,0 +1,139 @@
+/*
+ * The machine: guest memory, vCPUs, the devices bound from the machine
+ * description, named IRQ lines, the event hook, the host side (libevent
+ * loop, input sources) and the guest's device tree.
+ *
+ * Life cycle (what `ppcrr run` does):
+ *   machine_create()           RAM, vCPUs, the description parsed and checked
+ *   hcall_init(), vio_init()   subsystems install themselves (hypervisor,
+ *                              device types, device-tree contributors)
+ *   machine_realize()          every described device bound and realized
+ *   machine_load()             images loaded, guest tree built, entry state
+ *   machine_run()              until the guest powers off (or an error)
+ *   machine_destroy()
+ * emu/ includes nothing from hcall/, vio/...: they plug into the hooks here.
+ */
+#ifndef PPCRR_EMU_MACHINE_H
+#define PPCRR_EMU_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "emu/cpu/cpu.h"
+#include "emu/device.h"
+#include "emu/event.h"
+#include "emu/irq.h"
+#include "emu/memory.h"
+
+struct event_base;
+struct chardev;
+
+struct machine_config {
+    uint64_t ram_size;           /* -m, default 512 MiB */
+    unsigned smp;                /* -smp, default 1 */
+    const char *kernel;          /* -kernel */
+    const char *initrd;          /* -initrd */
+    const char *append;          /* -append */
+    const char *bios;            /* -bios */
+    const char *machine_file;    /* -machine FILE (.dts or .dtb), NULL: the shipped pSeries */
+    const char *serial;          /* -serial stdio|file:PATH|null, default stdio */
+    const char *rtc_base;        /* -rtc base=utc|YYYY-MM-DDTHH:MM:SS (the value after base=) */
+    uint64_t max_insns;          /* stop (EXIT_LIMIT) after this many instructions, 0 = none */
+    FILE *exec_log;              /* -d exec */
+};
+
+/* Where machine_load puts things: the first 256 MiB is what a guest can
+ * reach in real mode on pSeries (the RMA); the tree sits near its top,
+ * below the RTAS area (hcall/rtas.c) and above the kernel and initrd. */
+#define MACHINE_RMA_MAX 0x10000000ull
+#define MACHINE_FDT_BELOW_TOP 0x400000ull     /* FDT at rma_top - 4 MiB */
+#define MACHINE_FDT_MAX 0x100000ull
+#define MACHINE_BIOS_ENTRY 0x100ull           /* -bios: firmware at 0, started at 0x100 */
+#define MACHINE_BIOS_KERNEL 0x400000ull       /* -bios: where -kernel goes (as QEMU) */
+#define MACHINE_QUANTUM 100000ull             /* instructions per vCPU turn (DESIGN.md §2 rule 3) */
+
+struct irq_input {
+    char *name;                  /* "xics.4096" */
+    irq_input_fn fn;
+    void *opaque;
+};
+
+typedef int (*fdt_part_fn)(struct machine *m, void *fdt, void *opaque);
+
+#define MACHINE_MAX_FDT_PARTS 16
+
+struct machine {
+    struct machine_config cfg;
+    struct guest_memory mem;
+    struct cpu *cpus;
+    unsigned ncpus;
+
+    void *desc;                  /* the machine description, flattened */
+    struct device **devices;
+    size_t ndevices;
+    struct irq_line **irq_outputs;
+    size_t n_irq_outputs;
+    struct irq_input *irq_inputs;
+    size_t n_irq_inputs;
+
+    struct event_hook events;
+    struct event_base *evbase;   /* host I/O: character backends */
+
+    /* `sc 1`: hcall/ installs itself here; emu/ only calls it. */
+    void (*hypervisor)(struct machine *m, struct cpu *c, void *opaque);
+    void *hypervisor_opaque;
+
+    /* Whoever adds to the guest's tree beyond the description (hcall/
+     * adds /rtas, vio/ its bus...) registers a part; they run in order. */
+    struct {
+        fdt_part_fn fn;
+        void *opaque;
+    } fdt_parts[MACHINE_MAX_FDT_PARTS];
+    unsigned n_fdt_parts;
+
+    /* The guest's tree and where it was placed in guest memory. */
+    void *guest_fdt;
+    uint64_t guest_fdt_addr, guest_fdt_size;
+
+    /* What was loaded (machine_load). */
+    uint64_t kernel_base, kernel_size, kernel_entry;
+    uint64_t initrd_base, initrd_size;
+    bool kernel_little_endian;
+
+    unsigned current;            /* index of the vCPU executing now */
+
+    /* Why and how the run ended. */
+    enum exit_reason exit_reason;
+    int64_t exit_code;
+    char exit_message[256];
+};
+
+int machine_create(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen);
+int machine_realize(struct machine *m, char *err, size_t errlen);
+int machine_load(struct machine *m, char *err, size_t errlen);
+/* Runs until an exit is requested; returns the exit reason. */
+enum exit_reason machine_run(struct machine *m);
+void machine_destroy(struct machine *m);
+
+/* Ends the run after the current instruction. The first request wins. */
+void machine_request_exit(struct machine *m, enum exit_reason reason, int64_t code, const char *message);
+
+int machine_add_fdt_part(struct machine *m, fdt_part_fn fn, void *opaque);
+
+/* A controller's input line NAME; -1 if the name is taken. */
+int machine_irq_input(struct machine *m, const char *name, irq_input_fn fn, void *opaque);
+
+/* The device bound to the description node at PATH or with alias NAME. */
+struct device *machine_find_device(struct machine *m, const char *path_or_alias);
+
+/* Fills the cpu/icount/pc part of an event from the vCPU running now. */
+void machine_event_origin(struct machine *m, struct event *e);
+
+/* The vCPU whose instruction is executing (for hcall and MMIO handlers). */
+struct cpu *machine_current_cpu(struct machine *m);
+
+/* Builds the guest's tree (machine_load calls it; `-dumpdtb` writes it). */
+int machine_build_fdt(struct machine *m, char *err, size_t errlen);
+
+#endif
