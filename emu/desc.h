@@ -17,13 +17,17 @@
 
 struct machine;
 
-/* Loads FILE (NULL: the shipped pSeries description) into m->desc and
- * checks its structure (cells, aliases, overlapping `reg` ranges). */
+/* Loads FILE (NULL: the shipped pSeries description) into m->desc (a
+ * malloc'ed copy) and checks its structure (cells, aliases, overlapping
+ * `reg` ranges, MMIO over RAM as m->cfg.ram_size gives it, and no /cpus,
+ * /memory, /chosen or /rtas: those are generated per run). */
 int desc_load(struct machine *m, const char *file, char *err, size_t errlen);
 
-/* Binds every node with a `compatible` to its registered device type and
- * realizes the devices (parents first), then checks every IRQ connection
- * names an existing input. */
+/* Binds every node below the root with a `compatible` to its registered
+ * device type and realizes the devices (parents first), then connects
+ * each IRQ output line to the input its `ppcrr,irq-connect` names. On an
+ * error the devices made so far stay in m->devices (machine_destroy frees
+ * them). */
 int desc_bind_devices(struct machine *m, char *err, size_t errlen);
 
 /* The shipped description, compiled at build time. */

@@ -44,8 +44,9 @@ struct device {
     void *state;
 };
 
-/* Global registry, filled at start-up by each subsystem. Registering a
- * compatible twice aborts (a programming error). */
+/* Global registry, filled at start-up by each subsystem. A second type
+ * claiming a registered compatible aborts (a programming error); the same
+ * type registered again is ignored (several machines in one process). */
 void device_type_register(const struct device_type *type);
 const struct device_type *device_type_find(const char *compatible);
 
@@ -54,15 +55,46 @@ const struct device_type *device_type_find(const char *compatible);
 int device_get_reg(struct device *dev, unsigned index, uint64_t *addr, uint64_t *size, char *err,
                    size_t errlen);
 int device_get_u32(struct device *dev, const char *prop, uint32_t *value, char *err, size_t errlen);
-const char *device_get_string(struct device *dev, const char *prop);   /* NULL if absent */
+/* PROP as a C string; NULL if absent or not one NUL-terminated string. */
+const char *device_get_string(struct device *dev, const char *prop);
 
-/* An MMIO region named after the device; accesses are MMIO events. */
+/* An MMIO region named after the device; accesses are MMIO events (a
+ * write reported before the device sees it, a read after, with its
+ * guest physical address). At most DEVICE_MAX_MMIO per device. */
 int device_add_mmio(struct device *dev, uint64_t base, uint64_t size, const struct mmio_ops *ops,
                     void *opaque, char *err, size_t errlen);
 
 /* The device's output line LINE ("irq"), named "<device name>.<line>" and
  * connected as the node's `ppcrr,irq-connect` says (unconnected if the
- * node has none). */
+ * node has none). The connection itself is made by desc_bind_devices()
+ * once every device has realized (the controller may come later in the
+ * tree); until then the line drives nothing. */
 struct irq_line *device_irq_output(struct device *dev, const char *line, char *err, size_t errlen);
+
+/* How many MMIO regions one device may add. */
+#define DEVICE_MAX_MMIO 8
+
+/* For the binder (desc.c): a device of TYPE for the description node NODE,
+ * not yet realized. One allocation holds the device and its MMIO
+ * bookkeeping, so the machine frees it with type->destroy(), then
+ * free(state), free(path), free(name), free(dev). NULL if out of memory. */
+struct device *device_create(struct machine *m, const struct device_type *type, int node,
+                             const char *path, const char *name);
+
+/* Tree helpers shared by the binder, the node helpers above and the guest
+ * tree builder; they work on any flattened tree, checked lengths only.
+ * The cells NODE gives its children's `reg` (#address-cells, default 2;
+ * #size-cells, default 1, as the devicetree specification says); each
+ * must be 0, 1 or 2 (64-bit addresses). */
+int device_node_cells(const void *fdt, int node, unsigned *address_cells, unsigned *size_cells,
+                      char *err, size_t errlen);
+/* Entry INDEX of NODE's `reg`, decoded with the cells its parent gives
+ * (ADDRESS_CELLS, SIZE_CELLS from device_node_cells). Returns the number
+ * of entries, or -1 with a message naming the node and `reg` (missing,
+ * empty, not a whole number of entries, INDEX past the end). */
+int device_node_reg(const void *fdt, int node, unsigned address_cells, unsigned size_cells,
+                    unsigned index, uint64_t *addr, uint64_t *size, char *err, size_t errlen);
+/* NODE's path into BUF (a placeholder if it does not fit), for messages. */
+const char *device_node_path(const void *fdt, int node, char *buf, size_t len);
 
 #endif

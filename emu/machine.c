@@ -41,6 +41,15 @@ static void cpu_interrupted(struct cpu *c, enum cpu_vector vector, void *opaque)
     event_emit(&m->events, &e);
 }
 
+/* Guest memory has one code watcher: it must reach every vCPU's decoded
+ * instructions, whoever stored (a vCPU, H_PAGE_INIT, a loader). */
+static void code_written_all(void *opaque, uint64_t pa, uint64_t len)
+{
+    struct machine *m = opaque;
+    for (unsigned i = 0; i < m->ncpus; i++)
+        cpu_code_written(&m->cpus[i], pa, len);
+}
+
 int machine_create(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -73,6 +82,8 @@ int machine_create(struct machine *m, const struct machine_config *cfg, char *er
         c->exec_log = m->cfg.exec_log;
         c->stopped = i > 0;           /* secondaries wait for RTAS start-cpu */
     }
+    m->mem.code_written = code_written_all;
+    m->mem.code_written_opaque = m;
     return desc_load(m, m->cfg.machine_file, err, errlen);
 }
 
@@ -217,6 +228,18 @@ enum exit_reason machine_run(struct machine *m)
         if (!any)
             machine_request_exit(m, EXIT_ERROR, 1, "every vCPU is stopped");
         event_base_loop(m->evbase, EVLOOP_NONBLOCK);
+        if (m->host_stop)
+            machine_request_exit(m, EXIT_USER, 0, "stopped by a signal");
+    }
+    /* The exit event comes last, after whatever event caused it (an RTAS
+     * power-off inside an hcall, ...). */
+    if (event_wanted(&m->events)) {
+        struct event e = { .kind = EVENT_EXIT };
+        machine_event_origin(m, &e);
+        e.u.exit.reason = m->exit_reason;
+        e.u.exit.code = m->exit_code;
+        e.u.exit.message = m->exit_message;
+        event_emit(&m->events, &e);
     }
     return m->exit_reason;
 }
@@ -230,14 +253,6 @@ void machine_request_exit(struct machine *m, enum exit_reason reason, int64_t co
     snprintf(m->exit_message, sizeof m->exit_message, "%s", message ? message : "");
     if (m->ncpus)
         cpu_request_stop(&m->cpus[m->current], CPU_STOP_REQUEST);
-    if (event_wanted(&m->events)) {
-        struct event e = { .kind = EVENT_EXIT };
-        machine_event_origin(m, &e);
-        e.u.exit.reason = reason;
-        e.u.exit.code = code;
-        e.u.exit.message = m->exit_message;
-        event_emit(&m->events, &e);
-    }
 }
 
 void machine_destroy(struct machine *m)

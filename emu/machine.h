@@ -16,6 +16,7 @@
 #ifndef PPCRR_EMU_MACHINE_H
 #define PPCRR_EMU_MACHINE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,6 +103,7 @@ struct machine {
     bool kernel_little_endian;
 
     unsigned current;            /* index of the vCPU executing now */
+    volatile sig_atomic_t host_stop; /* set from a signal handler: end the run */
 
     /* Why and how the run ended. */
     enum exit_reason exit_reason;

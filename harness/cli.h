@@ -40,5 +40,7 @@ int cli_dispatch(const char *cmd_path, const char *usage, const struct cli_comma
 /* Subcommands. */
 int cmd_trace(const struct cli_command *self, int argc, char **argv);
 extern const char cmd_trace_usage[];
+int cmd_run(const struct cli_command *self, int argc, char **argv);
+extern const char cmd_run_usage[];
 
 #endif

@@ -17,11 +17,13 @@ static const char usage[] =
     "trace that replays deterministically.\n"
     "\n"
     "Commands:\n"
+    "  run        boot a guest and run it until it powers off\n"
     "  trace      inspect trace files (info, dump)\n"
     "\n"
     "Run 'ppcrr <command> --help' for a command's options.\n";
 
 static const struct cli_command commands[] = {
+    { "run", "boot a guest", cmd_run_usage, cmd_run },
     { "trace", "inspect trace files", cmd_trace_usage, cmd_trace },
     { 0 },
 };

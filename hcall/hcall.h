@@ -17,6 +17,7 @@
 #ifndef PPCRR_HCALL_HCALL_H
 #define PPCRR_HCALL_HCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "emu/machine.h"
@@ -39,11 +40,26 @@ struct hcall_layer;
  * register their hcalls). -1 with a message on failure. */
 int hcall_init(struct machine *m, char *err, size_t errlen);
 
+/* Frees the layer and RTAS state (emu/ cannot: it does not know hcall/).
+ * Call it before machine_destroy(); hcall_unregister() from a device's
+ * destroy() after it is harmless. */
+void hcall_destroy(struct machine *m);
+
 /* Registering an opcode twice, an opcode the metadata table does not know,
  * or a PAPR opcode that is not a multiple of 4 is a programming error:
  * it aborts with a message at start-up. */
 void hcall_register(struct machine *m, uint32_t opcode, hcall_fn fn, void *opaque);
 void hcall_unregister(struct machine *m, uint32_t opcode);
+
+/* The opaque OPCODE was registered with; NULL if it is not registered. */
+void *hcall_opaque(struct machine *m, uint32_t opcode);
+
+/* Runs the handler registered for OPCODE from inside hypervisor code (RTAS
+ * display-character writes through the console's H_PUT_TERM_CHAR). ARGS
+ * and RETS hold HCALL_MAX_ARGS words. No event: the guest's own call is
+ * the event. H_FUNCTION if nothing is registered. */
+int64_t hcall_invoke(struct machine *m, struct cpu *c, uint32_t opcode, const uint64_t *args,
+                     uint64_t *rets);
 
 /* `sc 1`: r3 = opcode. Unknown opcodes return H_FUNCTION and are reported
  * on stderr once per opcode. */
@@ -54,5 +70,10 @@ void hcall_dispatch(struct machine *m, struct cpu *c);
  * call's own error). */
 bool hcall_read_be32(struct machine *m, uint64_t addr, uint32_t *value);
 bool hcall_write_be32(struct machine *m, uint64_t addr, uint32_t value);
+
+/* Inside hcall/: the pieces hcall_init() installs. */
+void platform_hcalls_register(struct machine *m);   /* platform.c */
+void xics_register_type(void);                      /* xics.c, once per process */
+int hcall_fdt_rtas_node(void *fdt);                 /* /rtas's offset, created if absent */
 
 #endif

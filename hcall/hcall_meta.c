@@ -2,8 +2,9 @@
 #include "hcall/hcall_meta.h"
 
 const struct hcall_meta hcall_meta_table[] = {
-#define HCALL(name_, opcode_, args_, outputs_) \
-    { .opcode = opcode_, .name = #name_, .args = args_, .outputs = outputs_ },
+#define HCALL(name_, opcode_, nargs_, nouts_, set_, args_, outputs_)                         \
+    { .opcode = opcode_, .name = #name_, .nargs = nargs_, .nouts = nouts_, .set = set_,    \
+      .args = args_, .outputs = outputs_ },
 #include "hcall/hcall_meta.def"
 #undef HCALL
 };

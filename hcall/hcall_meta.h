@@ -1,6 +1,8 @@
 /*
  * What ppcrr knows about each PAPR hypercall independent of any handler:
- * its name, opcode and how its arguments print, plus the return codes.
+ * its name, opcode, how many registers it reads and writes, the PAPR
+ * function set it belongs to and how its arguments print, plus the return
+ * codes.
  * One table (hcall_meta.def, hcall_codes.def) feeds the H_* constants, the
  * lookups, and (through record/) the self-description in every trace header.
  */
@@ -11,7 +13,7 @@
 #include <stdint.h>
 
 enum hcall_opcode {
-#define HCALL(name, opcode, args, outputs) name = opcode,
+#define HCALL(name, opcode, nargs, nouts, set, args, outputs) name = opcode,
 #include "hcall/hcall_meta.def"
 #undef HCALL
 };
@@ -25,9 +27,16 @@ enum hcall_code {
 struct hcall_meta {
     uint32_t opcode;
     const char *name;
+    uint8_t nargs;         /* r4.. read on entry */
+    uint8_t nouts;         /* r4.. written on return */
+    const char *set;       /* "hcall-pft"..., "" if none */
     const char *args;      /* print letters, see hcall_meta.def */
     const char *outputs;
 };
+
+/* The QEMU/KVM private hcall range (KVMPPC_H_RTAS is its first); PAPR's own
+ * opcodes lie below it and are multiples of 4. */
+#define HCALL_KVMPPC_BASE 0xf000u
 
 struct hcall_code_name {
     int64_t value;

@@ -18,6 +18,24 @@
 
 #define RTAS_TOKEN_BASE 0x2000u
 
+/* Some Linux early-debug code calls display-character with the token it
+ * has on some real machines without reading the tree; QEMU honours it. */
+#define RTAS_TOKEN_LEGACY_DISPLAY_CHARACTER 0xau
+
+/* Where the shim lives: 1 MiB below the top of the RMA (the first 256 MiB,
+ * or all RAM when smaller), above the device tree (MACHINE_FDT_BELOW_TOP)
+ * and out of the way of kernels and initrds loaded from the bottom. The
+ * area is rtas_size() bytes: the shim, then room for the FWNMI error log
+ * and per-CPU save areas, sized as QEMU's pseries sizes it. */
+#define RTAS_BELOW_TOP 0x100000ull
+#define RTAS_SHIM_SIZE 20u
+#define RTAS_ERROR_LOG_MAX 2048u
+#define RTAS_EVENT_SCAN_RATE 1u
+
+/* nargs and nret of one call are each at most this (Linux's rtas_args
+ * holds 16 words for both together). A block claiming more is refused. */
+#define RTAS_MAX_ARGS 16u
+
 /* RTAS status codes (PAPR). */
 #define RTAS_OUT_SUCCESS 0
 #define RTAS_OUT_NO_SUCH_INDICATOR (-3)
@@ -38,10 +56,35 @@ struct rtas_call_ctx {
 
 typedef void (*rtas_fn)(struct rtas_call_ctx *ctx);
 
+/* The RTAS table (rtas.def): row i is token RTAS_TOKEN_BASE + i; FN is
+ * NULL for a call not implemented yet. */
+struct rtas_call_info {
+    uint32_t index;
+    const char *name;
+    rtas_fn fn;
+};
+extern const struct rtas_call_info rtas_table[];
+extern const size_t rtas_table_count;
+
+/* The 20-byte shim, big-endian instructions (QEMU's spapr-rtas.S, later
+ * embedded in SLOF and VOF): mr r4,r3; lis r3,0; ori r3,r3,0xf000; sc 1; blr. */
+extern const uint8_t rtas_shim[RTAS_SHIM_SIZE];
+
 /* Places the shim, registers KVMPPC_H_RTAS and the /rtas tree part. */
 int rtas_init(struct machine *m, char *err, size_t errlen);
 
+/* Frees what rtas_init allocated (hcall_destroy calls it). */
+void rtas_destroy(struct machine *m);
+
 /* Where the shim is (the /rtas linux,rtas-base / linux,rtas-entry). */
 uint64_t rtas_base(const struct machine *m);
+
+/* The size of the RTAS area (/rtas rtas-size, reserved in the tree). */
+uint32_t rtas_size(const struct machine *m);
+
+/* The token of the table row NAME, 0 if there is none; the name of TOKEN,
+ * NULL if it is not in the table. */
+uint32_t rtas_token(const char *name);
+const char *rtas_token_name(uint32_t token);
 
 #endif

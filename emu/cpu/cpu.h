@@ -163,6 +163,9 @@ void cpu_machine_check(struct cpu *c, uint64_t address);
 /* The name of SPR number SPR as the guest can reach it, or NULL. */
 const char *cpu_spr_name(unsigned spr);
 
+/* Forgets the decoded instructions in [PA, PA+LEN): code was stored to. */
+void cpu_code_written(struct cpu *c, uint64_t pa, uint64_t len);
+
 /* Drops every decoded instruction (after a change the decode cache keys
  * cannot see). */
 void cpu_flush_decoded(struct cpu *c);

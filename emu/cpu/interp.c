@@ -69,14 +69,18 @@ static void page_reset(struct decoded_page *p, bool le)
     p->little_endian = le;
 }
 
-static void code_written(void *opaque, uint64_t pa, uint64_t len)
+void cpu_code_written(struct cpu *c, uint64_t pa, uint64_t len)
 {
-    struct cpu *c = opaque;
     for (uint64_t a = pa & ~3ull; a < pa + len; a += 4) {
         struct decoded_page *p = c->decoded[a >> GUEST_PAGE_SHIFT];
         if (p)
             p->insn[(a >> 2) & (INSNS_PER_PAGE - 1)] = (struct decoded_insn){ insn_decode_stub, 0 };
     }
+}
+
+static void code_written_one(void *opaque, uint64_t pa, uint64_t len)
+{
+    cpu_code_written(opaque, pa, len);
 }
 
 void cpu_flush_decoded(struct cpu *c)
@@ -93,7 +97,9 @@ int interp_init(struct cpu *c)
     c->decoded = calloc(c->mem->ram_size >> GUEST_PAGE_SHIFT, sizeof *c->decoded);
     if (!c->decoded)
         return -1;
-    c->mem->code_written = code_written;
+    /* A lone vCPU watches memory itself; a machine with several installs
+     * one watcher that tells them all (machine.c). */
+    c->mem->code_written = code_written_one;
     c->mem->code_written_opaque = c;
     return 0;
 }

@@ -1,0 +1,250 @@
+/*
+ * `ppcrr run`: boot a guest and run it until it powers off. Options follow
+ * QEMU's spelling (-kernel, -initrd, -append, -m, -smp, -bios, -machine,
+ * -serial, -nographic, -rtc, -d exec) so that users' habits carry over;
+ * ppcrr's own are -dumpdtb FILE and -max-insns N.
+ *
+ * Exit status: the guest's power-off code (RTAS power-off: 0; the power
+ * device: the code it was given), 0 on reboot or Ctrl-A x, 1 when the guest
+ * terminated abnormally (os-term, panic, attn, an emulator error), 124 when
+ * -max-insns ran out, 2 when the command line or the machine is wrong.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/devices/power.h"
+#include "emu/machine.h"
+#include "harness/cli.h"
+#include "hcall/hcall.h"
+#include "vio/vio.h"
+
+const char cmd_run_usage[] =
+    "usage: ppcrr run [options] -kernel FILE | -bios FILE\n"
+    "\n"
+    "Boots a pSeries guest and runs it until it powers off.\n"
+    "\n"
+    "Options (QEMU's spelling):\n"
+    "  -kernel FILE        64-bit ELF (either byte order) or raw image\n"
+    "  -initrd FILE        initial ramdisk (linux,initrd-start/-end in /chosen)\n"
+    "  -append STRING      kernel command line (/chosen bootargs)\n"
+    "  -bios FILE          firmware loaded at 0 and started at 0x100, as QEMU's\n"
+    "                      pseries does; -kernel then goes to 0x400000\n"
+    "  -m SIZE             RAM: 512M (default), 1G, or MiB as a plain number\n"
+    "  -smp N              vCPUs (secondaries start held, until RTAS start-cpu)\n"
+    "  -machine FILE       a machine description (.dts or .dtb) instead of the\n"
+    "                      shipped pSeries one (\"pseries\" names the shipped one)\n"
+    "  -serial SPEC        the console: stdio (default), file:PATH, null\n"
+    "  -nographic          console on stdio (the default; accepted for QEMU users)\n"
+    "  -rtc base=WHEN      the guest's clock: utc (host time, default) or a fixed\n"
+    "                      YYYY-MM-DDTHH:MM:SS (deterministic)\n"
+    "  -d exec             log every instruction and the registers it changed\n"
+    "  -D FILE             where -d logs go (default stderr)\n"
+    "  -dumpdtb FILE       write the guest's device tree to FILE and exit\n"
+    "  -max-insns N        stop after N instructions (exit status 124)\n"
+    "  -no-reboot          accepted: a guest reboot always ends the run\n"
+    "  -h, --help          show this text\n"
+    "\n"
+    "On the stdio console, Ctrl-A x quits.\n"
+    "Exit status: the guest's power-off code; 1 if it ended abnormally;\n"
+    "124 at -max-insns; 2 for a bad command line, machine or image.\n";
+
+struct run_options {
+    struct machine_config cfg;
+    const char *dumpdtb;
+    const char *log_file;
+    bool log_exec;
+};
+
+/* "512M", "1G", "2048" (MiB), "64K". */
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return false;
+    unsigned shift = 20;
+    if (*end) {
+        static const char units[] = "KMGT";
+        const char *u = strchr(units, *end & ~0x20);
+        if (!u || end[1])
+            return false;
+        shift = 10 + 10 * (unsigned)(u - units);
+    }
+    if (v == 0 || v > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+/* One option and its value; returns 0, or the usage status. */
+static int take_option(struct run_options *o, const char *opt, const char *val)
+{
+    struct machine_config *c = &o->cfg;
+    const char *const path_opts[] = { "-kernel", "-initrd", "-append", "-bios", "-serial", "-dumpdtb", "-D" };
+    const char **const path_dest[] = { &c->kernel, &c->initrd, &c->append, &c->bios, &c->serial,
+                                       &o->dumpdtb, &o->log_file };
+    for (size_t i = 0; i < sizeof path_opts / sizeof path_opts[0]; i++)
+        if (strcmp(opt, path_opts[i]) == 0) {
+            *path_dest[i] = val;
+            return 0;
+        }
+    if (strcmp(opt, "-machine") == 0 || strcmp(opt, "-M") == 0) {
+        c->machine_file = strcmp(val, "pseries") == 0 ? NULL : val;
+    } else if (strcmp(opt, "-m") == 0) {
+        if (!parse_size(val, &c->ram_size) || c->ram_size < (64ull << 20))
+            return cli_usage_error("run", cmd_run_usage, "-m: '%s' is not a RAM size of at least 64M", val);
+    } else if (strcmp(opt, "-smp") == 0) {
+        uint64_t n;
+        if (!cli_parse_u64(val, &n) || n < 1 || n > 64)
+            return cli_usage_error("run", cmd_run_usage, "-smp: '%s' is not a vCPU count from 1 to 64", val);
+        c->smp = (unsigned)n;
+    } else if (strcmp(opt, "-rtc") == 0) {
+        if (strncmp(val, "base=", 5) != 0)
+            return cli_usage_error("run", cmd_run_usage, "-rtc: expected base=utc or base=YYYY-MM-DDTHH:MM:SS");
+        c->rtc_base = val + 5;
+    } else if (strcmp(opt, "-d") == 0) {
+        if (strcmp(val, "exec") != 0)
+            return cli_usage_error("run", cmd_run_usage, "-d: unknown log item '%s' (known: exec)", val);
+        o->log_exec = true;
+    } else if (strcmp(opt, "-max-insns") == 0) {
+        if (!cli_parse_u64(val, &c->max_insns) || c->max_insns == 0)
+            return cli_usage_error("run", cmd_run_usage, "-max-insns: '%s' is not a positive count", val);
+    } else {
+        return cli_usage_error("run", cmd_run_usage, "unknown option '%s'", opt);
+    }
+    return 0;
+}
+
+static int parse_run_options(int argc, char **argv, struct run_options *o)
+{
+    static const char *const flags[] = { "-nographic", "-no-reboot" };
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0 || strcmp(opt, "-help") == 0) {
+            fputs(cmd_run_usage, stdout);
+            return -1;
+        }
+        bool flag = false;
+        for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+            flag |= strcmp(opt, flags[f]) == 0;
+        if (flag)
+            continue;
+        if (opt[0] != '-')
+            return cli_usage_error("run", cmd_run_usage, "unexpected argument '%s'", opt);
+        if (opt[1] == '-')
+            opt++;                  /* --kernel works too */
+        if (i + 1 >= argc)
+            return cli_usage_error("run", cmd_run_usage, "option '%s' needs a value", argv[i]);
+        int rc = take_option(o, opt, argv[++i]);
+        if (rc)
+            return rc;
+    }
+    if (!o->cfg.kernel && !o->cfg.bios && !o->dumpdtb)
+        return cli_usage_error("run", cmd_run_usage, "missing -kernel FILE or -bios FILE");
+    return 0;
+}
+
+static int write_dtb(const struct machine *m, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    bool ok = f && fwrite(m->guest_fdt, 1, m->guest_fdt_size, f) == m->guest_fdt_size;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "ppcrr: %s: cannot write: %s\n", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* The process exit status for how the run ended (see the top of the file). */
+static int exit_status(const struct machine *m)
+{
+    static const char *const what[] = {
+        [EXIT_OS_TERM] = "the guest terminated (ibm,os-term)",
+        [EXIT_GUEST_CRASH] = "the guest crashed",
+        [EXIT_ERROR] = "the run stopped on an error",
+        [EXIT_LIMIT] = "the instruction limit was reached",
+    };
+    switch (m->exit_reason) {
+    case EXIT_POWER_OFF:
+        return (int)(m->exit_code & 0xff);
+    case EXIT_REBOOT:
+    case EXIT_USER:
+    case EXIT_NONE:
+        return 0;
+    default:
+        fprintf(stderr, "ppcrr: %s%s%s\n", what[m->exit_reason] ? what[m->exit_reason] : "stopped",
+                m->exit_message[0] ? ": " : "", m->exit_message);
+        if (m->exit_reason == EXIT_LIMIT)
+            return 124;
+        return m->exit_reason == EXIT_GUEST_CRASH && m->exit_code > 0 && m->exit_code < 256
+                   ? (int)m->exit_code : 1;
+    }
+}
+
+static struct machine *running;
+
+/* SIGINT/SIGTERM end the run cleanly (terminal restored, logs closed):
+ * the main loop sees the flag between vCPU turns. */
+static void stop_on_signal(int sig)
+{
+    (void)sig;
+    if (running)
+        running->host_stop = 1;
+}
+
+int cmd_run(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    struct run_options o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_run_options(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    FILE *log = NULL;
+    if (o.log_exec) {
+        log = o.log_file ? fopen(o.log_file, "w") : stderr;
+        if (!log) {
+            fprintf(stderr, "ppcrr: %s: cannot create: %s\n", o.log_file, strerror(errno));
+            return CLI_EXIT_USAGE;
+        }
+        o.cfg.exec_log = log;
+    }
+
+    static struct machine m;
+    char err[512] = "";
+    running = &m;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = stop_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    power_device_register_type();
+
+    /* Every failure before the guest runs is the machine's or an image's
+     * fault: a message and status 2. */
+    bool only_dtb = o.dumpdtb && !o.cfg.kernel && !o.cfg.bios;
+    rc = 0;
+    if (machine_create(&m, &o.cfg, err, sizeof err) < 0 || hcall_init(&m, err, sizeof err) < 0 ||
+        vio_init(&m, err, sizeof err) < 0 || machine_realize(&m, err, sizeof err) < 0 ||
+        (only_dtb ? machine_build_fdt(&m, err, sizeof err) : machine_load(&m, err, sizeof err)) < 0) {
+        fprintf(stderr, "ppcrr: %s\n", err);
+        rc = CLI_EXIT_USAGE;
+    } else if (o.dumpdtb) {
+        rc = write_dtb(&m, o.dumpdtb);
+    } else {
+        machine_run(&m);
+        rc = exit_status(&m);
+    }
+    hcall_destroy(&m);
+    machine_destroy(&m);
+    running = NULL;
+    if (log && log != stderr)
+        fclose(log);
+    return rc;
+}

@@ -1,0 +1,362 @@
+/*
+ * RTAS (rtas.h): the shim in guest memory, the KVMPPC_H_RTAS hcall that
+ * unpacks a call's argument block and runs the call from the table in
+ * rtas.def, the /rtas tree part (one property per implemented call, the
+ * shim's place and size), and the calls themselves: console output, the
+ * time of day, power-off, reboot and ibm,os-term.
+ *
+ * A block the guest gets wrong never reaches host memory: every word goes
+ * through the bounds-checked guest memory accessors. Status codes and
+ * argument-count checks follow QEMU 7.2's pseries machine (hw/ppc/
+ * spapr_rtas.c, spapr_rtc.c), observed with a probe guest.
+ */
+#include "hcall/rtas.h"
+
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/input.h"
+#include "hcall/hcall.h"
+
+/* QEMU's ppc64_phys_to_real(): the block address is a real address, the
+ * top 4 bits (an 0xc... kernel address passed by mistake) are dropped. */
+#define RTAS_REAL_MASK 0x0fffffffffffffffull
+
+/* Longest ibm,os-term message kept (the machine's exit message size). */
+#define RTAS_OS_TERM_MAX (sizeof ((struct machine *)0)->exit_message - 1)
+
+struct rtas_state {
+    int64_t tod_offset;          /* set-time-of-day: seconds ahead of the RTC input */
+};
+
+const uint8_t rtas_shim[RTAS_SHIM_SIZE] = {
+    0x7c, 0x64, 0x1b, 0x78,      /* mr   r4,r3 */
+    0x3c, 0x60, 0x00, 0x00,      /* lis  r3,KVMPPC_H_RTAS@h */
+    0x60, 0x63, 0xf0, 0x00,      /* ori  r3,r3,KVMPPC_H_RTAS@l */
+    0x44, 0x00, 0x00, 0x22,      /* sc   1 */
+    0x4e, 0x80, 0x00, 0x20,      /* blr */
+};
+
+static struct rtas_state *rtas_state_of(struct machine *m)
+{
+    return hcall_opaque(m, KVMPPC_H_RTAS);
+}
+
+/* ---- the calls ---------------------------------------------------------- */
+
+/* To the console, as QEMU does: through the vty's H_PUT_TERM_CHAR with
+ * unit address 0, which names the first vty (vio/vty.c). No vty: status -1,
+ * QEMU's answer too. */
+static void rtas_display_character(struct rtas_call_ctx *ctx)
+{
+    /* QEMU reads args[0] whatever nargs says; without one there is no
+     * character, so this is a parameter error here. */
+    if (ctx->nargs < 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    uint64_t args[HCALL_MAX_ARGS] = { 0, 1, (uint64_t)(ctx->args[0] & 0xff) << 56 };
+    uint64_t rets[HCALL_MAX_RETS] = { 0 };
+    int64_t rc = hcall_invoke(ctx->machine, ctx->cpu, H_PUT_TERM_CHAR, args, rets);
+    ctx->rets[0] = rc == H_SUCCESS ? RTAS_OUT_SUCCESS : (uint32_t)RTAS_OUT_HW_ERROR;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. MONTH may be out of
+ * 1..12 and carries into the year, as QEMU's mktimegm() lets it. */
+static int64_t days_from_civil(int64_t year, int64_t month, int64_t day)
+{
+    year += floor_div(month - 1, 12);
+    month -= 12 * floor_div(month - 1, 12);
+    year -= month <= 2;                          /* years start in March */
+    int64_t era = floor_div(year, 400);
+    int64_t yoe = year - era * 400;
+    int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t days, int64_t *year, uint32_t *month, uint32_t *day)
+{
+    days += 719468;
+    int64_t era = floor_div(days, 146097);
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *day = (uint32_t)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (uint32_t)(mp < 10 ? mp + 3 : mp - 9);
+    *year = yoe + era * 400 + (*month <= 2);
+}
+
+/* PAPR's 8 results: status, year, month (1-12), day (1-31), hour, minute,
+ * second, nanoseconds. The clock is an input source (DESIGN.md §2 rule 2)
+ * with whole seconds, so nanoseconds are 0. (QEMU returns its nanosecond
+ * counter truncated to 32 bits there, not a fraction of the second.) */
+static void rtas_get_time_of_day(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 0 || ctx->nret != 8) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    int64_t now = input_rtc_seconds(ctx->machine) + rtas_state_of(ctx->machine)->tod_offset;
+    int64_t days = floor_div(now, 86400), secs = now - days * 86400, year;
+    uint32_t month, day;
+    civil_from_days(days, &year, &month, &day);
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+    ctx->rets[1] = (uint32_t)year;
+    ctx->rets[2] = month;
+    ctx->rets[3] = day;
+    ctx->rets[4] = (uint32_t)(secs / 3600);
+    ctx->rets[5] = (uint32_t)(secs / 60 % 60);
+    ctx->rets[6] = (uint32_t)(secs % 60);
+    ctx->rets[7] = 0;
+}
+
+/* The guest's clock moves; the RTC input does not (the host's clock is not
+ * the guest's to set): keep the difference. Out-of-range fields carry as
+ * in QEMU (month 13 of 2001 is January 2002); nanoseconds are ignored. */
+static void rtas_set_time_of_day(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 7 || ctx->nret != 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    const uint32_t *a = ctx->args;
+    int64_t t = days_from_civil(a[0], a[1], a[2]) * 86400 + (int64_t)a[3] * 3600 +
+                (int64_t)a[4] * 60 + a[5];
+    rtas_state_of(ctx->machine)->tod_offset = t - input_rtc_seconds(ctx->machine);
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static void rtas_power_off(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 2 || ctx->nret != 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    machine_request_exit(ctx->machine, EXIT_POWER_OFF, 0, "power-off (RTAS)");
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static void rtas_system_reboot(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 0 || ctx->nret != 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    machine_request_exit(ctx->machine, EXIT_REBOOT, 0, "system-reboot (RTAS)");
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+/* The guest's last words (Linux: the panic message), read as a string from
+ * guest memory: up to the NUL, the end of RAM or RTAS_OS_TERM_MAX bytes. */
+static void rtas_ibm_os_term(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs < 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    char msg[RTAS_OS_TERM_MAX + 1];
+    size_t n = 0;
+    uint64_t at = ctx->args[0];
+    while (n < RTAS_OS_TERM_MAX) {
+        const uint8_t *p = memory_ram_ptr(&ctx->machine->mem, at + n, 1);
+        if (!p || *p == 0)
+            break;
+        /* Control bytes would garble the one-line report. */
+        msg[n++] = *p >= 0x20 && *p < 0x7f ? (char)*p : ' ';
+    }
+    while (n > 0 && msg[n - 1] == ' ')      /* Linux ends its message with a newline */
+        n--;
+    msg[n] = 0;
+    machine_request_exit(ctx->machine, EXIT_OS_TERM, 0, msg);
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+const struct rtas_call_info rtas_table[] = {
+#define RTAS(index_, name_, fn_) { .index = index_, .name = name_, .fn = fn_ },
+#include "hcall/rtas.def"
+#undef RTAS
+};
+const size_t rtas_table_count = sizeof rtas_table / sizeof rtas_table[0];
+
+static const struct rtas_call_info *rtas_find(uint32_t token)
+{
+    if (token == RTAS_TOKEN_LEGACY_DISPLAY_CHARACTER)
+        token = RTAS_TOKEN_BASE + 0x00;
+    if (token < RTAS_TOKEN_BASE || token - RTAS_TOKEN_BASE >= rtas_table_count)
+        return NULL;
+    return &rtas_table[token - RTAS_TOKEN_BASE];
+}
+
+uint32_t rtas_token(const char *name)
+{
+    for (size_t i = 0; i < rtas_table_count; i++)
+        if (strcmp(rtas_table[i].name, name) == 0)
+            return RTAS_TOKEN_BASE + (uint32_t)i;
+    return 0;
+}
+
+const char *rtas_token_name(uint32_t token)
+{
+    const struct rtas_call_info *call = rtas_find(token);
+    return call ? call->name : NULL;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static void emit_rtas_event(struct machine *m, const char *name, uint32_t token,
+                            const uint32_t *args, uint32_t nargs, const uint32_t *rets,
+                            uint32_t nret)
+{
+    if (!event_wanted(&m->events))
+        return;
+    struct event e = { .kind = EVENT_RTAS };
+    machine_event_origin(m, &e);
+    e.u.rtas.token_name = name;
+    e.u.rtas.token = token;
+    e.u.rtas.args = args;
+    e.u.rtas.nargs = nargs;
+    e.u.rtas.rets = rets;
+    e.u.rtas.nrets = nret;
+    event_emit(&m->events, &e);
+}
+
+/* KVMPPC_H_RTAS: r4 = the real address of the block (token, nargs, nret,
+ * args[nargs], rets[nret], all big-endian 32-bit). A known token returns
+ * H_SUCCESS whatever the call's status; an unknown one gets status -3 and
+ * H_PARAMETER (both as QEMU). A block that is not all in RAM or claims more
+ * than RTAS_MAX_ARGS words gets H_PARAMETER, and status -3 if its status
+ * word is in RAM. */
+static int64_t h_rtas(struct hcall_ctx *ctx, const uint64_t *hargs, uint64_t *hrets)
+{
+    struct machine *m = ctx->machine;
+    uint64_t blk = hargs[0] & RTAS_REAL_MASK;
+    uint32_t token, nargs, nret;
+    (void)hrets;
+    if (!hcall_read_be32(m, blk, &token) || !hcall_read_be32(m, blk + 4, &nargs) ||
+        !hcall_read_be32(m, blk + 8, &nret))
+        return H_PARAMETER;
+    uint64_t args_at = blk + 12, rets_at = args_at + 4ull * nargs;
+    if (nargs > RTAS_MAX_ARGS || nret > RTAS_MAX_ARGS ||
+        !memory_ram_ptr(&m->mem, args_at, 4ull * (nargs + nret))) {
+        if (nret > 0)
+            hcall_write_be32(m, rets_at, (uint32_t)RTAS_OUT_PARAM_ERROR);
+        return H_PARAMETER;
+    }
+    /* Results a call does not set keep what the guest left there (QEMU
+     * writes only the words it sets). */
+    uint32_t args[RTAS_MAX_ARGS], rets[RTAS_MAX_ARGS] = { 0 };
+    for (uint32_t i = 0; i < nargs; i++)
+        hcall_read_be32(m, args_at + 4ull * i, &args[i]);
+    for (uint32_t i = 0; i < nret; i++)
+        hcall_read_be32(m, rets_at + 4ull * i, &rets[i]);
+
+    const struct rtas_call_info *call = rtas_find(token);
+    int64_t ret = H_SUCCESS;
+    if (call && call->fn) {
+        struct rtas_call_ctx rc = { .machine = m, .cpu = ctx->cpu, .token = token,
+                                    .nargs = nargs, .nret = nret, .args = args, .rets = rets };
+        call->fn(&rc);
+    } else {
+        rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        ret = H_PARAMETER;
+    }
+    for (uint32_t i = 0; i < nret; i++)
+        hcall_write_be32(m, rets_at + 4ull * i, rets[i]);
+    emit_rtas_event(m, call ? call->name : "(unknown)", token, args, nargs, rets, nret);
+    return ret;
+}
+
+/* ---- placement and the tree --------------------------------------------- */
+
+uint64_t rtas_base(const struct machine *m)
+{
+    uint64_t top = m->mem.ram_size < MACHINE_RMA_MAX ? m->mem.ram_size : MACHINE_RMA_MAX;
+    return top - RTAS_BELOW_TOP;
+}
+
+/* QEMU's formula (spapr_dt_rtas): the shim, the FWNMI machine-check error
+ * log, 16 bytes per CPU for the system-reset save areas, and 8 bytes
+ * because Linux's error-log check is off by one. */
+uint32_t rtas_size(const struct machine *m)
+{
+    return RTAS_SHIM_SIZE + RTAS_ERROR_LOG_MAX + m->ncpus * 16u + 8u;
+}
+
+static int rtas_fdt_part(struct machine *m, void *fdt, void *opaque)
+{
+    (void)opaque;
+    uint64_t base = rtas_base(m);
+    uint8_t now[RTAS_SHIM_SIZE];
+    /* The tree is built after the images are loaded: one that landed on
+     * the shim would make the guest's first RTAS call jump into it. */
+    if (!memory_read(&m->mem, base, now, sizeof now) || memcmp(now, rtas_shim, sizeof now)) {
+        fprintf(stderr, "ppcrr: a loaded image overwrites the RTAS area at 0x%llx\n",
+                (unsigned long long)base);
+        return -FDT_ERR_BADSTATE;
+    }
+    int node = hcall_fdt_rtas_node(fdt), err = node < 0 ? node : 0;
+    for (size_t i = 0; i < rtas_table_count && !err; i++)
+        if (rtas_table[i].fn)
+            err = fdt_setprop_u32(fdt, node, rtas_table[i].name, RTAS_TOKEN_BASE + (uint32_t)i);
+    const struct {
+        const char *name;
+        uint32_t value;
+    } cells[] = {
+        { "linux,rtas-base", (uint32_t)base },
+        { "linux,rtas-entry", (uint32_t)base },
+        { "rtas-size", rtas_size(m) },
+        { "rtas-error-log-max", RTAS_ERROR_LOG_MAX },
+        { "rtas-event-scan-rate", RTAS_EVENT_SCAN_RATE },
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0] && !err; i++)
+        err = fdt_setprop_u32(fdt, node, cells[i].name, cells[i].value);
+    /* Linux calls ibm,os-term from panic only when this says the call
+     * returns (rtas_os_term()); ours does. */
+    if (!err)
+        err = fdt_setprop_empty(fdt, node, "ibm,extended-os-term");
+    if (!err)
+        err = fdt_add_mem_rsv(fdt, base, rtas_size(m));
+    return err;
+}
+
+int rtas_init(struct machine *m, char *err, size_t errlen)
+{
+    uint64_t top = m->mem.ram_size < MACHINE_RMA_MAX ? m->mem.ram_size : MACHINE_RMA_MAX;
+    if (top < 2 * RTAS_BELOW_TOP) {
+        snprintf(err, errlen, "rtas: %llu bytes of RAM is too small for the RTAS area "
+                 "(1 MiB below the top of RAM; at least 2 MiB needed)",
+                 (unsigned long long)m->mem.ram_size);
+        return -1;
+    }
+    struct rtas_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "rtas: out of memory");
+        return -1;
+    }
+    memory_write(&m->mem, rtas_base(m), rtas_shim, sizeof rtas_shim);
+    hcall_register(m, KVMPPC_H_RTAS, h_rtas, s);
+    if (machine_add_fdt_part(m, rtas_fdt_part, s) < 0) {
+        hcall_unregister(m, KVMPPC_H_RTAS);
+        free(s);
+        snprintf(err, errlen, "rtas: no room for another device-tree part");
+        return -1;
+    }
+    return 0;
+}
+
+void rtas_destroy(struct machine *m)
+{
+    struct rtas_state *s = rtas_state_of(m);
+    hcall_unregister(m, KVMPPC_H_RTAS);
+    free(s);
+}
