@@ -1,9 +1,10 @@
 /*
  * The device tree the guest sees (machine_build_fdt): the machine
  * description without its host-only `ppcrr,*` properties, plus what varies
- * per run -- /cpus (one POWER8 node per vCPU), /memory@0 (-m), /chosen
- * (-append, -initrd, the console) -- then each device's fdt_fixup and each
- * registered tree part (/rtas from hcall/, ...), in order.
+ * per run -- /cpus (one POWER8 node per vCPU), /memory (-m: the RMA, then
+ * the rest), /chosen (-append, -initrd, the console) -- then each device's
+ * fdt_fixup and each registered tree part (/rtas from hcall/, ...), in
+ * order.
  *
  * The CPU properties are what QEMU's pseries machine gives a POWER8 guest
  * under TCG (hw/ppc/spapr.c spapr_dt_cpu, target/ppc), and what Linux reads
@@ -64,16 +65,32 @@ static const struct {
  * turns on 1T segments when it finds 40 here. */
 static const uint32_t segment_sizes[] = { 28, 40, 0xffffffff, 0xffffffff };
 
-/* ibm,segment-page-sizes: for each base page size of a segment, its SLB
- * L||LP encoding (the SLB VSID-word bits, which Linux uses as is for
- * `sllp`), then the number of actual page sizes allowed in it and, for
- * each, its log2 and its HPTE LP encoding. These are the POWER7/8 rows
+/* ibm,segment-page-sizes is written from hpt_page_sizes[] (emu/hpt.c),
+ * the table the MMU and H_ENTER use: for each base page size of a
+ * segment, its SLB L||LP encoding (the SLB VSID-word bits, which Linux
+ * uses as is for `sllp`), then the number of actual page sizes allowed in
+ * it and, for each, its log2 and its HPTE LP encoding -- the POWER7/8 rows
  * QEMU's hash MMU knows (target/ppc/mmu-hash64.c), up to 16M pages. */
-static const uint32_t segment_page_sizes[] = {
-    12, 0x000, 3, /* 4K segment: */ 12, 0x0, 16, 0x7, 24, 0x38,
-    16, 0x110, 2, /* 64K segment: */ 16, 0x1, 24, 0x8,
-    24, 0x100, 1, /* 16M segment: */ 24, 0x0,
-};
+#define SEGMENT_PAGE_SIZES_MAX (5 * HPT_N_PAGE_SIZES)   /* each row its own base at worst */
+
+static size_t segment_page_sizes(uint32_t *cells)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < hpt_n_page_sizes;) {
+        const struct hpt_page_size *base = &hpt_page_sizes[i];
+        cells[n++] = base->base_shift;
+        cells[n++] = base->slb_enc;
+        size_t count_at = n++;
+        uint32_t count = 0;
+        for (; i < hpt_n_page_sizes && hpt_page_sizes[i].base_shift == base->base_shift; i++) {
+            cells[n++] = hpt_page_sizes[i].actual_shift;
+            cells[n++] = hpt_page_sizes[i].pte_enc;
+            count++;
+        }
+        cells[count_at] = count;
+    }
+    return n;
+}
 
 /* ibm,pa-features: QEMU's ISA 2.07 value (2 header bytes: length 24,
  * type 0), with byte 1 bit 2 (CI large pages) on as QEMU turns it on when
@@ -115,15 +132,12 @@ static uint64_t ram_size(const struct machine *m)
     return m->mem.ram_size ? m->mem.ram_size : m->cfg.ram_size;
 }
 
-/* log2 of the hash page table the guest is told to use: 1/128 of RAM
- * rounded up to a power of two, at least 256 KiB (QEMU's rule,
- * spapr_hpt_shift_for_ramsize). */
-static uint32_t hpt_shift(uint64_t ram)
+/* log2 of the hash page table the guest is told to use: the machine's own
+ * table (emu/hpt.h); a machine assembled without one (unit tests) gets
+ * the size such a table would have. */
+static uint32_t pft_shift(const struct machine *m)
 {
-    unsigned shift = 0;
-    while (shift < 63 && (1ull << shift) < ram)
-        shift++;
-    return shift < 18 + 7 ? 18 : shift - 7;
+    return m->hpt.hpte ? m->hpt.shift : hpt_shift_for_ram(ram_size(m));
 }
 
 static int write_cpu(void *fdt, const struct machine *m, unsigned index)
@@ -139,10 +153,10 @@ static int write_cpu(void *fdt, const struct machine *m, unsigned index)
     TRY(fdt_property(fdt, "64-bit", NULL, 0));
     TRY(property_cells(fdt, "ibm,processor-segment-sizes", segment_sizes,
                        sizeof segment_sizes / sizeof *segment_sizes));
-    TRY(property_big(fdt, "ibm,segment-page-sizes", segment_page_sizes,
-                     sizeof segment_page_sizes / sizeof *segment_page_sizes));
+    uint32_t sps[SEGMENT_PAGE_SIZES_MAX];
+    TRY(property_big(fdt, "ibm,segment-page-sizes", sps, segment_page_sizes(sps)));
     TRY(fdt_property(fdt, "ibm,pa-features", pa_features, sizeof pa_features));
-    const uint32_t pft[] = { 0, hpt_shift(ram_size(m)) };
+    const uint32_t pft[] = { 0, pft_shift(m) };
     TRY(property_cells(fdt, "ibm,pft-size", pft, 2));
     /* One thread per core: the core's interrupt server is the vCPU; the
      * "gserver" pairs send group interrupts to server 0, as QEMU does. */
@@ -162,23 +176,39 @@ static int write_cpus(void *fdt, const struct machine *m)
     return fdt_end_node(fdt);
 }
 
-/* `reg` of /memory@0 in the root's cells (2 and 2 on pSeries). */
-static int write_memory(void *fdt, const struct machine *m, unsigned ac, unsigned sc)
+/* One /memory node: `reg` = BASE, SIZE in the root's cells (2 and 2 on
+ * pSeries). */
+static int write_memory_node(void *fdt, uint64_t base, uint64_t size, unsigned ac, unsigned sc)
 {
-    uint64_t size = ram_size(m);
-    if (sc < 2 && size >> 32)
+    /* RAM needs at least one cell of address and of size in the root. */
+    if (ac == 0 || sc == 0 || (sc < 2 && size >> 32) || (ac < 2 && base >> 32))
         return -FDT_ERR_BADNCELLS;
     uint32_t reg[4];
     unsigned n = 0;
-    for (unsigned i = 0; i < ac; i++)
-        reg[n++] = 0;
+    if (ac == 2)
+        reg[n++] = (uint32_t)(base >> 32);
+    reg[n++] = (uint32_t)base;
     if (sc == 2)
         reg[n++] = (uint32_t)(size >> 32);
     reg[n++] = (uint32_t)size;
-    TRY(fdt_begin_node(fdt, "memory@0"));
+    char name[32];
+    snprintf(name, sizeof name, "memory@%llx", (unsigned long long)base);
+    TRY(fdt_begin_node(fdt, name));
     TRY(fdt_property_string(fdt, "device_type", "memory"));
     TRY(property_cells(fdt, "reg", reg, n));
     return fdt_end_node(fdt);
+}
+
+/* RAM as QEMU's pseries describes it when the RMA is smaller than RAM
+ * (spapr_dt_memory): /memory@0 is the RMA -- Linux takes the first memory
+ * block as what it may touch in real mode (ppc64_rma_size) -- and a second
+ * node holds the rest. */
+static int write_memory(void *fdt, const struct machine *m, unsigned ac, unsigned sc)
+{
+    uint64_t size = ram_size(m);
+    uint64_t rma = size < MACHINE_RMA_MAX ? size : MACHINE_RMA_MAX;
+    TRY(write_memory_node(fdt, 0, rma, ac, sc));
+    return size > rma ? write_memory_node(fdt, rma, size - rma, ac, sc) : 0;
 }
 
 /* The console the -serial backend feeds: the first node whose

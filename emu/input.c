@@ -23,29 +23,43 @@ static void emit_input(struct machine *m, const char *source, const uint8_t *dat
     event_emit(&m->events, &e);
 }
 
-/* "YYYY-MM-DDTHH:MM:SS" (UTC) to seconds since the epoch, or -1. */
-static int64_t parse_utc(const char *s)
+/* Days from 1970-01-01 to Y-M-D in the proleptic Gregorian calendar
+ * (the usual era arithmetic: 400-year eras of 146097 days). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end || *end)
-        return -1;
-    return (int64_t)timegm(&tm);
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+bool input_parse_utc(const char *text, int64_t *seconds)
+{
+    unsigned y, mo, d, h, mi, s;
+    char tail;
+    if (sscanf(text, "%4u-%2u-%2uT%2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &s, &tail) != 6)
+        return false;
+    static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
+        h > 23 || mi > 59 || s > 59)
+        return false;
+    *seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    return true;
 }
 
 int64_t input_rtc_seconds(struct machine *m)
 {
-    const char *base = m->cfg.rtc_base;
     int64_t now;
-    if (!base || strcmp(base, "utc") == 0) {
+    if (!m->cfg.rtc_fixed) {
         now = (int64_t)time(NULL);          /* the host's clock: an input */
     } else {
         /* A fixed base moves with guest time only, so it is deterministic;
          * it is still reported, so a trace says what the guest saw. */
-        int64_t start = parse_utc(base);
         uint64_t tb = m->ncpus ? cpu_tb(&m->cpus[0]) : 0;
-        now = (start < 0 ? 0 : start) + (int64_t)(tb / CPU_TB_FREQ);
+        now = m->cfg.rtc_base + (int64_t)(tb / CPU_TB_FREQ);
     }
     uint8_t be[8];
     for (int i = 0; i < 8; i++)

@@ -8,6 +8,7 @@
 #ifndef PPCRR_EMU_INPUT_H
 #define PPCRR_EMU_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,10 @@ struct machine;
  * -rtc base=utc the host's clock, with a fixed base that base plus the
  * guest time elapsed (which is deterministic). */
 int64_t input_rtc_seconds(struct machine *m);
+
+/* "YYYY-MM-DDTHH:MM:SS" (UTC, years 1..9999) to seconds since the epoch
+ * (negative before 1970); false if it is not such a time. */
+bool input_parse_utc(const char *text, int64_t *seconds);
 
 /* Bytes the host typed: reported as an input event from source "console",
  * then handed to RECEIVE. */

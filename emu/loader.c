@@ -13,20 +13,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PHYS_MASK 0x0fffffffffffffffull
 
-/* The whole file in memory, or NULL with a message. */
-static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errlen)
+/* The whole file in memory, or NULL with a message. Nothing larger than
+ * LIMIT is read: an image bigger than guest RAM cannot fit anyway, and a
+ * device such as /dev/zero must not exhaust the host. */
+static uint8_t *read_file(const char *path, uint64_t limit, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit) {
+        snprintf(err, errlen, "%s: %llu bytes do not fit in %llu MiB of RAM", path,
+                 (unsigned long long)st.st_size, (unsigned long long)(limit >> 20));
+        fclose(f);
+        return NULL;
+    }
     size_t cap = 1 << 20, n = 0, got;
     uint8_t *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    while (buf && n <= limit && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
         if (n == cap) {
             uint8_t *b = realloc(buf, cap *= 2);
@@ -37,8 +47,12 @@ static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errle
     }
     bool failed = ferror(f);
     fclose(f);
-    if (!buf || failed) {
-        snprintf(err, errlen, "%s: cannot read%s", path, buf ? "" : " (out of memory)");
+    if (!buf || failed || n > limit) {
+        if (n > limit)
+            snprintf(err, errlen, "%s: more than %llu MiB: does not fit in RAM", path,
+                     (unsigned long long)(limit >> 20));
+        else
+            snprintf(err, errlen, "%s: cannot read%s", path, buf ? "" : " (out of memory)");
         free(buf);
         return NULL;
     }
@@ -69,12 +83,12 @@ static uint64_t elf_phys(uint64_t addr, uint64_t base, bool relocate)
 static int load_elf(struct guest_memory *mem, const char *path, const uint8_t *f, size_t len,
                     uint64_t base, bool relocate, struct loaded_image *out, char *err, size_t errlen)
 {
-    bool le = f[EI_DATA] == ELFDATA2LSB;
-    if (f[EI_CLASS] != ELFCLASS64 || (f[EI_DATA] != ELFDATA2LSB && f[EI_DATA] != ELFDATA2MSB) ||
-        len < sizeof(Elf64_Ehdr)) {
+    if (len < sizeof(Elf64_Ehdr) || f[EI_CLASS] != ELFCLASS64 ||
+        (f[EI_DATA] != ELFDATA2LSB && f[EI_DATA] != ELFDATA2MSB)) {
         snprintf(err, errlen, "%s: not a 64-bit ELF file", path);
         return -1;
     }
+    bool le = f[EI_DATA] == ELFDATA2LSB;
     if (get(f + 18, 2, le) != EM_PPC64) {
         snprintf(err, errlen, "%s: an ELF file for machine %llu, not 64-bit PowerPC", path,
                  (unsigned long long)get(f + 18, 2, le));
@@ -123,6 +137,12 @@ static int load_elf(struct guest_memory *mem, const char *path, const uint8_t *f
             snprintf(err, errlen, "%s: no loadable segment", path);
             return -1;
         }
+        uint64_t entry = elf_phys(get(f + 24, 8, le), base, relocate);
+        if (pass == 0 && (entry < lo || entry >= hi)) {
+            snprintf(err, errlen, "%s: the entry point 0x%llx is outside what the file loads (0x%llx-0x%llx)",
+                     path, (unsigned long long)entry, (unsigned long long)lo, (unsigned long long)(hi - 1));
+            return -1;
+        }
     }
     *out = (struct loaded_image){ .path = path, .base = lo, .size = hi - lo,
                                   .entry = elf_phys(get(f + 24, 8, le), base, relocate),
@@ -135,7 +155,7 @@ int loader_load_raw(struct guest_memory *mem, const char *path, uint64_t base,
                     struct loaded_image *out, char *err, size_t errlen)
 {
     size_t len;
-    uint8_t *f = read_file(path, &len, err, errlen);
+    uint8_t *f = read_file(path, mem->ram_size, &len, err, errlen);
     if (!f)
         return -1;
     int rc = 0;
@@ -158,7 +178,7 @@ int loader_load_kernel(struct guest_memory *mem, const char *path, uint64_t base
                        struct loaded_image *out, char *err, size_t errlen)
 {
     size_t len;
-    uint8_t *f = read_file(path, &len, err, errlen);
+    uint8_t *f = read_file(path, mem->ram_size, &len, err, errlen);
     if (!f)
         return -1;
     int rc;

@@ -50,6 +50,11 @@ static void code_written_all(void *opaque, uint64_t pa, uint64_t len)
         cpu_code_written(&m->cpus[i], pa, len);
 }
 
+static uint64_t rma_top(const struct machine *m)
+{
+    return m->mem.ram_size < MACHINE_RMA_MAX ? m->mem.ram_size : MACHINE_RMA_MAX;
+}
+
 int machine_create(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -62,6 +67,10 @@ int machine_create(struct machine *m, const struct machine_config *cfg, char *er
         m->cfg.serial = "stdio";
     if (memory_init(&m->mem, m->cfg.ram_size) < 0) {
         snprintf(err, errlen, "cannot reserve %llu MiB of guest RAM", (unsigned long long)(m->cfg.ram_size >> 20));
+        return -1;
+    }
+    if (hpt_init(&m->hpt, hpt_shift_for_ram(m->mem.ram_size)) < 0) {
+        snprintf(err, errlen, "out of memory for the hashed page table");
         return -1;
     }
     m->ncpus = m->cfg.smp;
@@ -79,6 +88,8 @@ int machine_create(struct machine *m, const struct machine_config *cfg, char *er
             return -1;
         }
         c->hooks = (struct cpu_hooks){ cpu_hcall, cpu_interrupted, m };
+        c->hpt = &m->hpt;
+        c->rma_size = rma_top(m);
         c->exec_log = m->cfg.exec_log;
         c->stopped = i > 0;           /* secondaries wait for RTAS start-cpu */
     }
@@ -95,11 +106,6 @@ int machine_realize(struct machine *m, char *err, size_t errlen)
         if (m->devices[i]->type->reset)
             m->devices[i]->type->reset(m->devices[i]);
     return 0;
-}
-
-static uint64_t rma_top(const struct machine *m)
-{
-    return m->mem.ram_size < MACHINE_RMA_MAX ? m->mem.ram_size : MACHINE_RMA_MAX;
 }
 
 /* Kernel, initrd or firmware, as -kernel/-initrd/-bios say. */
@@ -152,9 +158,9 @@ static int place_fdt(struct machine *m, const struct loaded_image *img, unsigned
         snprintf(err, errlen, "cannot extend the guest device tree");
         return -1;
     }
-    for (unsigned i = 0; i < n; i++)
-        if (strcmp(img[i].path, m->cfg.bios ? m->cfg.bios : "") != 0)
-            fdt_add_mem_rsv(fdt, img[i].base, img[i].size);
+    /* The firmware (image 0 with -bios) is the guest's to overwrite. */
+    for (unsigned i = m->cfg.bios ? 1 : 0; i < n; i++)
+        fdt_add_mem_rsv(fdt, img[i].base, img[i].size);
     fdt_pack(fdt);
     free(m->guest_fdt);
     m->guest_fdt = fdt;
@@ -283,8 +289,15 @@ void machine_destroy(struct machine *m)
         event_base_free(m->evbase);
     free(m->desc);
     free(m->guest_fdt);
+    hpt_destroy(&m->hpt);
     memory_destroy(&m->mem);
     memset(m, 0, sizeof *m);
+}
+
+void machine_tlb_flush(struct machine *m)
+{
+    for (unsigned i = 0; i < m->ncpus; i++)
+        cpu_tlb_flush(&m->cpus[i]);
 }
 
 int machine_add_fdt_part(struct machine *m, fdt_part_fn fn, void *opaque)

@@ -24,6 +24,7 @@
 #include "emu/cpu/cpu.h"
 #include "emu/device.h"
 #include "emu/event.h"
+#include "emu/hpt.h"
 #include "emu/irq.h"
 #include "emu/memory.h"
 
@@ -39,13 +40,15 @@ struct machine_config {
     const char *bios;            /* -bios */
     const char *machine_file;    /* -machine FILE (.dts or .dtb), NULL: the shipped pSeries */
     const char *serial;          /* -serial stdio|file:PATH|null, default stdio */
-    const char *rtc_base;        /* -rtc base=utc|YYYY-MM-DDTHH:MM:SS (the value after base=) */
+    bool rtc_fixed;              /* -rtc base=YYYY-MM-DDTHH:MM:SS (else base=utc) */
+    int64_t rtc_base;            /* with rtc_fixed: that time, seconds since the epoch */
     uint64_t max_insns;          /* stop (EXIT_LIMIT) after this many instructions, 0 = none */
     FILE *exec_log;              /* -d exec */
 };
 
 /* Where machine_load puts things: the first 256 MiB is what a guest can
- * reach in real mode on pSeries (the RMA); the tree sits near its top,
+ * reach in real mode on pSeries (the RMA: each vCPU's rma_size, and the
+ * first /memory node of the guest's tree); the tree sits near its top,
  * below the RTAS area (hcall/rtas.c) and above the kernel and initrd. */
 #define MACHINE_RMA_MAX 0x10000000ull
 #define MACHINE_FDT_BELOW_TOP 0x400000ull     /* FDT at rma_top - 4 MiB */
@@ -69,6 +72,7 @@ struct machine {
     struct guest_memory mem;
     struct cpu *cpus;
     unsigned ncpus;
+    struct hpt hpt;              /* the LPAR's hashed page table (hypervisor memory) */
 
     void *desc;                  /* the machine description, flattened */
     struct device **devices;
@@ -134,6 +138,11 @@ void machine_event_origin(struct machine *m, struct event *e);
 
 /* The vCPU whose instruction is executing (for hcall and MMIO handlers). */
 struct cpu *machine_current_cpu(struct machine *m);
+
+/* Drops every vCPU's cached translations: whoever changes or removes a
+ * valid HPTE (the page-table hypercalls) calls it before the guest runs
+ * again (emu/hpt.h). */
+void machine_tlb_flush(struct machine *m);
 
 /* Builds the guest's tree (machine_load calls it; `-dumpdtb` writes it). */
 int machine_build_fdt(struct machine *m, char *err, size_t errlen);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "emu/devices/power.h"
+#include "emu/input.h"
 #include "emu/machine.h"
 #include "harness/cli.h"
 #include "hcall/hcall.h"
@@ -103,9 +104,11 @@ static int take_option(struct run_options *o, const char *opt, const char *val)
             return cli_usage_error("run", cmd_run_usage, "-smp: '%s' is not a vCPU count from 1 to 64", val);
         c->smp = (unsigned)n;
     } else if (strcmp(opt, "-rtc") == 0) {
-        if (strncmp(val, "base=", 5) != 0)
-            return cli_usage_error("run", cmd_run_usage, "-rtc: expected base=utc or base=YYYY-MM-DDTHH:MM:SS");
-        c->rtc_base = val + 5;
+        bool utc = strcmp(val, "base=utc") == 0;
+        if (!utc && (strncmp(val, "base=", 5) != 0 || !input_parse_utc(val + 5, &c->rtc_base)))
+            return cli_usage_error("run", cmd_run_usage,
+                                   "-rtc: '%s' is not base=utc or base=YYYY-MM-DDTHH:MM:SS", val);
+        c->rtc_fixed = !utc;
     } else if (strcmp(opt, "-d") == 0) {
         if (strcmp(val, "exec") != 0)
             return cli_usage_error("run", cmd_run_usage, "-d: unknown log item '%s' (known: exec)", val);
@@ -143,6 +146,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
         if (rc)
             return rc;
     }
+    if (o->log_file && !o->log_exec)
+        return cli_usage_error("run", cmd_run_usage, "-D FILE needs something to log (-d exec)");
     if (!o->cfg.kernel && !o->cfg.bios && !o->dumpdtb)
         return cli_usage_error("run", cmd_run_usage, "missing -kernel FILE or -bios FILE");
     return 0;
@@ -172,13 +177,16 @@ static int exit_status(const struct machine *m)
     };
     switch (m->exit_reason) {
     case EXIT_POWER_OFF:
-        return (int)(m->exit_code & 0xff);
+        /* A code the shell cannot show (256, -1...) must not read as 0. */
+        return m->exit_code >= 0 && m->exit_code < 256 ? (int)m->exit_code : 1;
     case EXIT_REBOOT:
     case EXIT_USER:
     case EXIT_NONE:
         return 0;
     default:
-        fprintf(stderr, "ppcrr: %s%s%s\n", what[m->exit_reason] ? what[m->exit_reason] : "stopped",
+        fprintf(stderr, "ppcrr: %s%s%s\n",
+                (size_t)m->exit_reason < sizeof what / sizeof what[0] && what[m->exit_reason]
+                    ? what[m->exit_reason] : "stopped",
                 m->exit_message[0] ? ": " : "", m->exit_message);
         if (m->exit_reason == EXIT_LIMIT)
             return 124;

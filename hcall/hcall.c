@@ -275,6 +275,7 @@ int hcall_init(struct machine *m, char *err, size_t errlen)
     m->hypervisor = hcall_hook;
     m->hypervisor_opaque = l;
     platform_hcalls_register(m);
+    hpt_hcalls_register(m);
     xics_register_type();
     if (rtas_init(m, err, errlen) < 0) {
         hcall_destroy(m);

@@ -188,7 +188,7 @@ static void put_be(uint8_t *p, unsigned size, uint64_t v)
 static const struct mmio_region *mmio_at(const struct machine *m, uint64_t addr, unsigned size)
 {
     const struct mmio_region *r = memory_find_mmio(&m->mem, addr);
-    return r && addr - r->base <= r->size - size ? r : NULL;
+    return r && size <= r->size && addr - r->base <= r->size - size ? r : NULL;
 }
 
 static bool valid_size(uint64_t size)

@@ -64,9 +64,12 @@ static const struct device_type vty_type;
 
 /* ---- routing by unit address ---- */
 
+/* A direct child of the VIO bus node: Linux looks for VIO devices only
+ * there, and the bus checks only its direct children's unit addresses. */
 static bool on_vio_bus(const struct device *d)
 {
-    return d->parent && strcmp(d->parent->type->compatible, VIO_BUS_COMPATIBLE) == 0;
+    return d->parent && strcmp(d->parent->type->compatible, VIO_BUS_COMPATIBLE) == 0 &&
+           fdt_parent_offset(d->machine->desc, d->node) == d->parent->node;
 }
 
 /* The unit address of any VIO device, from the description (the bus
@@ -139,34 +142,28 @@ static void vty_receive(void *opaque, const uint8_t *data, size_t len)
         irq_pulse(v->irq);
 }
 
-/* Up to 16 bytes for H_GET_TERM_CHAR; returns how many. */
+/* Up to 16 bytes for H_GET_TERM_CHAR; returns how many.
+ *
+ * PowerVM once put a \0 after every \r it handed a guest, and guests
+ * (hvc_vio) still delete a \0 that follows a \r. QEMU 7.2 does not add the
+ * \0 (checked: its vtyecho guest echoes "a\rb" unchanged) but, so that
+ * such a guest cannot swallow a real \0 typed right after a \r, it ends the
+ * call before that \0, which then arrives at the start of the next call. */
 static size_t vty_getchars(struct vty *v, uint8_t buf[VTY_CHARS_PER_CALL])
 {
     uint32_t held = v->rx_in - v->rx_out;
     uint32_t fifo = held < VTY_CHARS_PER_CALL ? held : VTY_CHARS_PER_CALL;   /* QEMU's FIFO */
-    uint32_t taken = 0;
     size_t n = 0;
     while (n < VTY_CHARS_PER_CALL && v->rx_out != v->rx_in) {
         uint8_t ch = v->rx[v->rx_out % VTY_RX_SIZE];
-        if (ch == '\r') {
-            /* Bug-compatible with PowerVM, as QEMU is: PowerVM's vty puts
-             * a \0 after every \r it hands the guest, and guests (hvc_vio)
-             * delete a \0 that follows a \r. Sending the \0 keeps a real
-             * "\r\0" in a binary stream intact. With no room for the \0
-             * the \r waits for the next call. */
-            if (n + 2 > VTY_CHARS_PER_CALL)
-                break;
-            buf[n++] = '\r';
-            buf[n++] = '\0';
-        } else {
-            buf[n++] = ch;
-        }
+        if (ch == '\0' && n > 0 && buf[n - 1] == '\r')
+            break;
+        buf[n++] = ch;
         v->rx_out++;
-        taken++;
     }
     /* QEMU refills its emptied FIFO from the held-back input after a read
      * and pulses, as the refill lands in an empty FIFO (see the top). */
-    if (taken == fifo && v->rx_in != v->rx_out && v->irq)
+    if (n == fifo && v->rx_in != v->rx_out && v->irq)
         irq_pulse(v->irq);
     return n;
 }

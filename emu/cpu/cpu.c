@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "emu/cpu/interp.h"
+#include "emu/cpu/mmu.h"
 
 const struct cpu_field_info cpu_field_list[] = {
 #define CPU_FIELD(member, count) { #member, offsetof(struct cpu, member), count },
@@ -23,14 +24,23 @@ void cpu_init(struct cpu *c, struct guest_memory *mem, uint32_t pir)
     c->dec_bits = 32;
     c->dec_expiry[0] = 0x7fffffff;     /* DEC starts at its largest positive value */
     c->stop = CPU_STOP_BUDGET;
-    if (interp_init(c) < 0)
+    c->rma_size = mem->ram_size;
+    if (mmu_init(c) < 0 || interp_init(c) < 0) {
+        mmu_destroy(c);
         c->mem = NULL;                 /* cpu_run will not be called on a failed init */
+    }
 }
 
 void cpu_destroy(struct cpu *c)
 {
     if (c->mem)
         interp_destroy(c);
+    mmu_destroy(c);
+}
+
+void cpu_tlb_flush(struct cpu *c)
+{
+    mmu_flush_all(c);
 }
 
 static const uint64_t *field_values(const struct cpu *c, const struct cpu_field_info *f)

@@ -91,6 +91,8 @@ enum cpu_vector {
 
 struct cpu;
 struct decoded_page;
+struct hpt;
+struct tlb;
 
 /* What the machine lends the CPU. */
 struct cpu_hooks {
@@ -116,6 +118,9 @@ struct cpu {
 
     /* Not guest state: the machine's wiring and the interpreter's caches. */
     struct guest_memory *mem;
+    struct hpt *hpt;             /* the machine's hashed page table, or NULL: nothing maps */
+    uint64_t rma_size;           /* real mode reaches RAM below this (the RMA) */
+    struct tlb *tlb;             /* the MMU's soft TLB (mmu.h) */
     struct cpu_hooks hooks;
     uint64_t cia;                /* address of the instruction executing */
     uint64_t tb_per_insn;        /* timebase ticks per instruction */
@@ -133,7 +138,9 @@ struct cpu {
 };
 
 /* Resets C to the state a pSeries vCPU has when the machine starts it:
- * MSR = SF|ME (64-bit, real mode, big-endian), PVR POWER8, everything else 0. */
+ * MSR = SF|ME (64-bit, real mode, big-endian), PVR POWER8, everything else
+ * 0 (the SLB empty). A bare vCPU has no page table (c->hpt NULL) and an
+ * RMA of all of RAM; the machine sets both. */
 void cpu_init(struct cpu *c, struct guest_memory *mem, uint32_t pir);
 void cpu_destroy(struct cpu *c);
 
@@ -165,6 +172,11 @@ const char *cpu_spr_name(unsigned spr);
 
 /* Forgets the decoded instructions in [PA, PA+LEN): code was stored to. */
 void cpu_code_written(struct cpu *c, uint64_t pa, uint64_t len);
+
+/* Drops every cached translation (the soft TLB): after anything changes
+ * the SLB or the page table behind the MMU's back (a snapshot restore, a
+ * test). Changes made through instructions and hypercalls flush already. */
+void cpu_tlb_flush(struct cpu *c);
 
 /* Drops every decoded instruction (after a change the decode cache keys
  * cannot see). */

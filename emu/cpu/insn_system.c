@@ -93,7 +93,9 @@ static uint64_t msr_pr_implies(uint64_t msr)
 #define MSR_RESERVED_IN_GUEST (MSR_HV | MSR_ME | 0x783f0000ull)
 
 /* mtmsrd: L=0 sets the whole MSR except HV, ME and the reserved bits;
- * L=1 only EE and RI. */
+ * L=1 only EE and RI. A change of IR, DR or PR needs no TLB flush: the
+ * soft TLB is keyed by PR and only looked at with relocation on (mmu.h);
+ * leaving the run makes the loop translate its code page again. */
 void insn_mtmsrd(struct cpu *c, uint32_t insn)
 {
     if (!require_privilege(c))

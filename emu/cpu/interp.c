@@ -11,6 +11,12 @@
  * little, not a re-decode of the page; a change of byte order resets the
  * whole page.
  *
+ * Decoded pages are keyed by real address. With MSR[IR] on, the page to
+ * run is found by translating NIP (the MMU's fetch TLB, emu/cpu/mmu.h), so
+ * a remapped EA finds the other real page's code and code stored through
+ * any mapping is re-decoded; anything that may change a translation makes
+ * the loop translate again (c->leave_run).
+ *
  * The loop runs until the budget or the next timer event, whichever is
  * first, so a decrementer interrupt is taken at an exact icount. Anything
  * that changes what is pending (mtmsr, mtspr DEC, rfid) sets c->leave_run
@@ -21,6 +27,7 @@
 
 #include "emu/cpu/insn_handlers.h"
 #include "emu/cpu/interp.h"
+#include "emu/cpu/mem_access.h"
 
 /* An invalid form (a reserved bit set) or an unknown word. */
 static void insn_invalid_form(struct cpu *c, uint32_t insn)
@@ -115,27 +122,43 @@ void interp_destroy(struct cpu *c)
     c->decoded = NULL;
 }
 
+/* The real address of the instruction at EA (NIP), or false after raising
+ * the interrupt fetching it causes: through the TLB or the MMU with
+ * MSR[IR] on; in real mode directly below the RMA, through the MMU's
+ * real-mode check above it. What is not RAM is a machine check. */
+static bool fetch_address(struct cpu *c, uint64_t ea, uint64_t *ra)
+{
+    if (c->msr[0] & MSR_IR) {
+        const uint8_t *host = tlb_lookup(c, MMU_FETCH, ea, 4);
+        if (host) {
+            *ra = (uint64_t)(host - c->mem->ram);
+            return true;
+        }
+    } else {
+        *ra = ea & REAL_MODE_MASK;
+        if (*ra < c->rma_size)
+            return true;
+    }
+    c->cia = ea;
+    if (!mmu_translate(c, ea, MMU_FETCH, ra))
+        return false;
+    if (!memory_ram_ptr(c->mem, *ra & ~(GUEST_PAGE_SIZE - 1), GUEST_PAGE_SIZE)) {
+        cpu_machine_check(c, *ra);
+        return false;
+    }
+    return true;
+}
+
 /* The decoded page holding NIP, or NULL after raising the interrupt that
- * fetching from there causes. */
+ * fetching from there causes. Decoded code is kept per real page, so a
+ * remapped EA or code stored through another mapping is never run stale. */
 static struct decoded_page *fetch_page(struct cpu *c)
 {
     if (!cpu_64bit(c))
         c->nip[0] = (uint32_t)c->nip[0];
-    uint64_t ea = c->nip[0];
-    if (c->msr[0] & MSR_IR) {
-        /* Translation arrives with the MMU; until then nothing is mapped. */
-        c->cia = ea;
-        cpu_interrupt(c, VEC_ISI, 1ull << (63 - 33), false);
+    uint64_t ra;
+    if (!fetch_address(c, c->nip[0], &ra))
         return NULL;
-    }
-    uint64_t ra = ea & 0x0fffffffffffffffull;   /* real mode ignores EA bits 0:3 */
-    const uint8_t *host = memory_ram_ptr(c->mem, ra & ~(GUEST_PAGE_SIZE - 1), GUEST_PAGE_SIZE);
-    if (!host) {
-        c->cia = ea;
-        cpu_machine_check(c, ra);
-        return NULL;
-    }
-    (void)host;
     uint64_t page = ra >> GUEST_PAGE_SHIFT;
     struct decoded_page *p = c->decoded[page];
     bool le = c->msr[0] & MSR_LE;
@@ -182,6 +205,7 @@ static void take_pending(struct cpu *c)
  * slot without leaving; leaving the page, an interrupt or any state change
  * (c->leave_run) returns to cpu_run. icount advances after each
  * instruction, so one that reads the timebase sees the time it started. */
+__attribute__((noinline))   /* its own registers: inlined, the loop spilled */
 static void run_page(struct cpu *c, struct decoded_page *p, uint64_t n)
 {
     const uint64_t page_mask = ~(GUEST_PAGE_SIZE - 1);

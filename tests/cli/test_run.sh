@@ -46,7 +46,8 @@ expect_refusal "a missing value" "option '-kernel' needs a value" -kernel
 expect_refusal "a bad -m" "-m: 'lots' is not a RAM size" -m lots -kernel x
 expect_refusal "-m too small" "at least 64M" -m 1M -kernel x
 expect_refusal "a bad -smp" "-smp: '0' is not a vCPU count" -smp 0 -kernel x
-expect_refusal "a bad -rtc" "-rtc: expected base=" -rtc now -kernel x
+expect_refusal "a bad -rtc" "-rtc: 'now' is not base=utc" -rtc now -kernel x
+expect_refusal "an impossible -rtc date" "is not base=utc" -rtc base=2023-02-29T00:00:00 -kernel x
 expect_refusal "a bad -d" "-d: unknown log item 'in_asm'" -d in_asm -kernel x
 expect_refusal "a stray argument" "unexpected argument 'vmlinux'" vmlinux
 run -frobnicate 1 -kernel x
@@ -56,6 +57,8 @@ check "usage errors print the usage after the message" contains "$err" "usage: p
 expect_refusal "a missing kernel" "$tmp/nope.elf: cannot open" -kernel "$tmp/nope.elf"
 head -c 100000000 /dev/zero >"$tmp/huge.bin"
 expect_refusal "a kernel larger than RAM" "do not fit in 64 MiB" -m 64M -kernel "$tmp/huge.bin"
+printf 'tiny' >"$tmp/tiny.bin"
+expect_refusal "an endless initrd" "does not fit" -m 64M -kernel "$tmp/tiny.bin" -initrd /dev/zero
 printf '\177ELF\2\1\1' >"$tmp/bad.elf"
 expect_refusal "a truncated ELF" "not a 64-bit ELF" -kernel "$tmp/bad.elf"
 printf 'kernel' >"$tmp/k.bin"

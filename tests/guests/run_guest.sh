@@ -9,18 +9,25 @@
 # within the time limit, and (optionally) the console showed some text.
 #
 #   run_guest.sh [--exit N] [--stdin TEXT] [--expect TEXT] [--timeout S]
-#                [--guest-lines FILE] KIND EMULATOR IMAGE
+#                [--guest-lines FILE] [--machine M] [--stamp] KIND EMULATOR IMAGE
 #
 # KIND: ppcrr       EMULATOR run -kernel IMAGE -nographic      (IMAGE: the ELF)
 #       ppcrr-bios  EMULATOR run -bios IMAGE -nographic        (IMAGE: the flat file)
 #       qemu        EMULATOR -M pseries -cpu POWER8 -m 512 -nographic
 #                   -monitor none -no-reboot -bios IMAGE       (IMAGE: the flat file)
+# --machine M replaces QEMU's "-M pseries" argument (e.g. with a machine
+# property such as cap-hpt-max-page-size=16M); ppcrr ignores it.
+# --stamp (for benchmark guests, not with --stdin) reads the host's clock as
+# each console line arrives: a part the guest brackets with "# bench-begin
+# WHAT" and "# bench-end WHAT COUNT UNIT" is reported as "# host clock:
+# WHAT: ... per second" -- the emulator's speed, whatever its timebase.
 # --stdin TEXT is piped into the emulator's stdin (the vty's input);
 # without it stdin is /dev/null. --guest-lines FILE receives the
 # guest's own test lines, for compare_guest.sh.
 set -u
 
-want_exit=0 stdin_text='' has_stdin=0 expect='' limit=60 guest_lines=/dev/null
+want_exit=0 stdin_text='' has_stdin=0 expect='' limit=60 guest_lines=/dev/null machine=pseries
+stamp=0
 while [ $# -gt 0 ]; do
     case $1 in
     --exit) want_exit=$2; shift 2 ;;
@@ -28,6 +35,8 @@ while [ $# -gt 0 ]; do
     --expect) expect=$2; shift 2 ;;
     --timeout) limit=$2; shift 2 ;;
     --guest-lines) guest_lines=$2; shift 2 ;;
+    --machine) machine=$2; shift 2 ;;
+    --stamp) stamp=1; shift ;;
     --) shift; break ;;
     -*) echo "Bail out! run_guest.sh: unknown option $1"; exit 1 ;;
     *) break ;;
@@ -45,7 +54,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 case $kind in
 ppcrr) set -- "$emu" run -kernel "$image" -nographic ;;
 ppcrr-bios) set -- "$emu" run -bios "$image" -nographic ;;
-qemu) set -- "$emu" -M pseries -cpu POWER8 -m 512 -nographic -monitor none -no-reboot \
+qemu) set -- "$emu" -M "$machine" -cpu POWER8 -m 512 -nographic -monitor none -no-reboot \
           -bios "$image" ;;
 *) echo "Bail out! run_guest.sh: unknown kind $kind"; exit 1 ;;
 esac
@@ -54,7 +63,27 @@ echo "# $*"
 # timeout(1) exits 124 when the limit hits; -k: KILL if TERM is ignored.
 # Input goes through a pipe: ppcrr polls only a terminal, pipe or socket
 # (a regular file cannot be polled). The pipeline's status is timeout's.
-if [ "$has_stdin" = 1 ]; then
+: > "$tmp/host"
+if [ "$stamp" = 1 ]; then
+    # Each line with the host's clock (ns) in front, as it arrives.
+    { timeout -k 5 "$limit" "$@" < /dev/null 2> "$tmp/err"; echo $? > "$tmp/status"; } |
+        while IFS= read -r line; do
+            printf '%s %s\n' "$(date +%s%N)" "$line"
+        done > "$tmp/stamped"
+    status=$(cat "$tmp/status")
+    cut -d ' ' -f 2- "$tmp/stamped" > "$tmp/out"
+    tr -d '\r' < "$tmp/stamped" | awk '
+        $2 == "#" && $3 == "bench-begin" { w = $0; sub(/^[^#]*# bench-begin /, "", w); t[w] = $1; next }
+        $2 == "#" && $3 == "bench-end" {
+            n = NF; unit = $n; count = $(n - 1)
+            w = $0; sub(/^[^#]*# bench-end /, "", w); sub(/ [^ ]+ [^ ]+$/, "", w)
+            if (w in t) {
+                s = ($1 - t[w]) / 1e9
+                rate = s > 0 ? count / s : 0
+                printf "# host clock: %s: %d %s in %.3f s: %.0f per second\n", w, count, unit, s, rate
+            }
+        }' > "$tmp/host"
+elif [ "$has_stdin" = 1 ]; then
     printf '%s' "$stdin_text" | timeout -k 5 "$limit" "$@" > "$tmp/out" 2> "$tmp/err"
     status=$?
 else
@@ -67,13 +96,15 @@ fi
 tr -d '\r\000' < "$tmp/out" > "$tmp/console"
 
 awk -v status="$status" -v want="$want_exit" -v limit="$limit" -v kind="$kind" \
-    -v expect="$expect" -v errfile="$tmp/err" -v lines="$guest_lines" '
+    -v expect="$expect" -v errfile="$tmp/err" -v lines="$guest_lines" -v hostfile="$tmp/host" '
     /^(not )?ok( |$)/ { tests++; print; print > lines; next }
     /^1\.\.[0-9]+/     { plan = substr($0, 4) + 0; has_plan = 1; next }
     /^Bail out!/       { print; bailed = 1; next }
     /^#/               { print; next }
                        { print "# console: " $0 }
     END {
+        while ((getline line < hostfile) > 0)
+            print line
         n = tests
         if (has_plan && plan == tests)
             printf "ok %d - the guest printed its plan (%d tests)\n", ++n, plan

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/cpu/mmu.h"
 #include "tests/common/guest_asm.h"
 #include "tests/common/testutil.h"
 #include "tests/tap.h"
@@ -499,12 +500,14 @@ static void test_facility_unavailable(void)
     }
 }
 
-/* Relocation on with no MMU yet: nothing is translated. */
+/* Relocation on with a segment but no page table (a bare vCPU has none):
+ * nothing is translated. (tests/unit/test_mmu.c covers the MMU itself.) */
 static void test_relocation_faults(void)
 {
     struct test_guest g;
     tg_init(&g, 16 * MB, true);
     g.cpu.lpcr[0] |= LPCR_ILE;
+    g.cpu.slb_esid[0] = SLB_ESID_V;                   /* segment 0, VSID 0 */
     g.cpu.gpr[4] = 0x1000;
     run_one(&g, asm_d(36, 3, 4, 8), MSR_DR);          /* stw r3,8(r4) */
     is_u64(g.cpu.nip[0], 0x300 + 4, "a store with MSR[DR]=1: DSI");
@@ -514,6 +517,7 @@ static void test_relocation_faults(void)
 
     tg_init(&g, 16 * MB, true);
     g.cpu.lpcr[0] |= LPCR_ILE;
+    g.cpu.slb_esid[0] = SLB_ESID_V;
     run_one(&g, asm_li(3, 1), MSR_IR);
     is_u64(g.cpu.nip[0], 0x400 + 4, "a fetch with MSR[IR]=1: ISI");
     is_u64(g.cpu.srr0[0], TG_CODE, "SRR0 is the instruction that could not be fetched");

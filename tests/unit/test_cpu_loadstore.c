@@ -19,6 +19,7 @@
 #include "tests/tap.h"
 
 #include "emu/cpu/insn.h"
+#include "emu/cpu/mmu.h"
 #include "tests/common/guest_asm.h"
 
 #define RAM_SIZE 0x100000ull
@@ -896,10 +897,12 @@ static void test_dcbz(void)
     is_u64(g.cpu.dar[0], RAM_SIZE, "dcbz beyond RAM: DAR is the block");
     tg_destroy(&g);
 
-    /* Translation fault (MSR[DR]=1, nothing mapped yet): a DSI as for a
-     * store, DAR = the EA the instruction computed (Book III-S 6.5.3). */
+    /* Translation fault (MSR[DR]=1, a segment but no page table): a DSI
+     * as for a store, DAR = the EA the instruction computed (Book III-S
+     * 6.5.3). */
     fresh(0);
     g.cpu.msr[0] |= MSR_DR;
+    g.cpu.slb_esid[0] = SLB_ESID_V;
     g.cpu.gpr[6] = 77;
     step(asm_x(31, 0, 4, 6, 1014, 0));
     check_interrupt("dcbz, DR=1", VEC_DSI, msr_of(0) | MSR_DR, 0);
@@ -936,6 +939,7 @@ static void test_cache_ops(void)
         snprintf(what, sizeof what, "%s, DR=1", ops[k].name);
         fresh(0);
         g.cpu.msr[0] |= MSR_DR;
+        g.cpu.slb_esid[0] = SLB_ESID_V;    /* a segment, no page table */
         step(ops[k].insn);
         if (ops[k].faults) {
             check_interrupt(what, VEC_DSI, msr_of(0) | MSR_DR, 0);

@@ -95,7 +95,7 @@ static void test_elf_loading(void)
 
     struct guest_memory mem;
     memory_init(&mem, RAM);
-    const struct seg seg = { 0x10000, 0x10000, 0x20, 0x20, 0x33 };
+    const struct seg seg = { 0x10000, 0x10000, 0x200, 0x200, 0x33 };
     const char *path = make_elf("reloc.elf", true, EM_PPC64, 0x10100, &seg, 1);
     struct loaded_image img;
     char err[256];
@@ -125,6 +125,9 @@ static void test_refusals(void)
     const struct seg ok_seg = { 0, 0x1000, 0x10, 0x10, 0 };
     expect_refusal(make_elf("x86.elf", true, EM_X86_64, 0, &ok_seg, 1), 0, "not 64-bit PowerPC", "another machine");
     expect_refusal(make_elf("empty.elf", true, EM_PPC64, 0, NULL, 0), 0, "no loadable segment", "no PT_LOAD");
+    expect_refusal(make_elf("noentry.elf", true, EM_PPC64, 0x7fff00000000ull, &ok_seg, 1), 0,
+                   "entry point 0x7fff00000000 is outside", "an entry point outside the segments");
+    expect_refusal("/dev/zero", 0, "does not fit", "an endless file (/dev/zero)");
 
     /* A program header pointing past the end of the file. */
     const char *path = make_elf("cut.elf", true, EM_PPC64, 0, &ok_seg, 1);

@@ -20,6 +20,7 @@
 #include "hcall/hcall.h"
 #include "hcall/rtas.h"
 #include "tests/common/guest_asm.h"
+#include "emu/input.h"
 #include "tests/tap.h"
 
 #define RAM_SIZE (512ull << 20)
@@ -43,7 +44,9 @@ static void machine_setup(struct machine *m, struct cpu *c, uint64_t ram, const 
     m->ncpus = 1;
     m->cfg.ram_size = ram;
     m->cfg.smp = 1;
-    m->cfg.rtc_base = rtc;
+    m->cfg.rtc_fixed = rtc != NULL;
+    if (rtc && !input_parse_utc(rtc, &m->cfg.rtc_base))
+        tap_bail("bad -rtc base %s", rtc);
     char err[256];
     if (hcall_init(m, err, sizeof err) < 0)
         tap_bail("hcall_init: %s", err);

@@ -254,18 +254,28 @@ static void test_get(struct machine *m, int pipe_w)
     is_i64(get(m, VTY_IN, r), H_SUCCESS, "get again");
     is_u64(r[0], 0, "  empty");
 
+    /* QEMU 7.2 passes \r unchanged (no PowerVM \0 after it), but ends a
+     * call before a real \0 that follows a \r, which a guest would delete. */
     type_bytes(m, pipe_w, "a\rb", 3);
     get(m, VTY_IN, r);
-    is_u64(r[0], 4, "a \\r gets a \\0 after it (PowerVM quirk, as QEMU)");
-    is_u64(r[1], (uint64_t)'a' << 56 | (uint64_t)'\r' << 48 | (uint64_t)'b' << 32, "  a \\r \\0 b");
+    is_u64(r[0], 3, "a CR b arrives as typed: no NUL added");
+    is_u64(r[1], pack("a\rb", 0), "  a CR b");
+
+    type_bytes(m, pipe_w, "x\r\0y", 4);
+    get(m, VTY_IN, r);
+    is_u64(r[0], 2, "a real NUL after a CR is not in the same call");
+    is_u64(r[1], pack("x\r", 0), "  x CR");
+    get(m, VTY_IN, r);
+    is_u64(r[0], 2, "  it starts the next one");
+    is_u64(r[1], (uint64_t)'y' << 48, "  NUL y");
 
     type_bytes(m, pipe_w, "xxxxxxxxxxxxxxx\ry", 17);
     get(m, VTY_IN, r);
-    is_u64(r[0], 15, "a \\r in the 16th place waits: no room for its \\0");
-    is_u64(r[2], pack("xxxxxxx", 0), "  bytes 9..15 in char8_15, the 16th zero");
+    is_u64(r[0], 16, "a CR in the 16th place fits");
+    is_u64(r[2], pack("xxxxxxx\r", 0), "  bytes 9..16 in char8_15");
     get(m, VTY_IN, r);
-    is_u64(r[0], 3, "  next get: \\r \\0 y");
-    is_u64(r[1], (uint64_t)'\r' << 56 | (uint64_t)'y' << 40, "  packed");
+    is_u64(r[0], 1, "  next get: y");
+    is_u64(r[1], (uint64_t)'y' << 56, "  packed");
 
     /* 40 bytes: QEMU's FIFO takes 16, holds 24 back, and refills (and
      * pulses) each time a get empties it. */

@@ -27,6 +27,8 @@ void rt_start(const void *fdt, uint64_t r4, uint64_t entry_msr, long set_mode_rc
 
 void rt_exit(void)
 {
+    /* RTAS needs the device tree, which only real mode reaches. */
+    mmu_real_mode();
     tap_done();
     static const uint32_t args[2] = {0, 0};   /* power-on masks: none */
     uint32_t rets[1] = {0};

@@ -162,6 +162,121 @@ bool exc_taken(void);
 extern struct exc_frame exc_last;
 extern unsigned exc_count;             /* interrupts taken so far, all vectors */
 
+/* ---- hash MMU (runtime/mmu.c) ---- */
+
+#define H_REMOVE 0x04
+#define H_ENTER 0x08
+#define H_READ 0x0c
+#define H_CLEAR_MOD 0x10
+#define H_CLEAR_REF 0x14
+#define H_PROTECT 0x18
+#define H_BULK_REMOVE 0x124
+#define H_NOT_FOUND (-7)
+#define H_PTEG_FULL (-6)
+
+/* Page-table hcall flags (PAPR bit n = 1 << (63 - n), as Linux's hvcall.h). */
+#define H_EXACT (1ul << (63 - 24))      /* H_ENTER: this slot or H_PTEG_FULL */
+#define H_READ_4 (1ul << (63 - 26))     /* H_READ: four entries from ptex & ~3 */
+#define H_AVPN (1ul << (63 - 32))       /* H_REMOVE/H_PROTECT: dword 0 must match */
+#define H_ANDCOND (1ul << (63 - 33))    /* H_REMOVE: (dword 0 & avpn) must be 0 */
+/* H_PROTECT's flags carry the new N and PP where the HPTE has them. */
+
+/* H_BULK_REMOVE translation specifiers (high word; the low one is the AVPN). */
+#define HBR_TYPE 0xc000000000000000ul
+#define HBR_REQUEST 0x4000000000000000ul
+#define HBR_RESPONSE 0x8000000000000000ul
+#define HBR_END 0xc000000000000000ul
+#define HBR_CODE 0x3000000000000000ul     /* 0 done, 1 not found, 2 parameter, 3 hardware */
+#define HBR_NOT_FOUND 0x1000000000000000ul
+#define HBR_RC 0x0c00000000000000ul       /* R, C of the removed entry */
+#define HBR_AVPN 0x0200000000000000ul
+#define HBR_ANDCOND 0x0100000000000000ul
+#define HBR_PTEX 0x00fffffffffffffful
+
+/* HPTE dword 0 and dword 1 (ISA 2.07 5.7.7.1). */
+#define HPTE_V_1T (1ul << 62)       /* B = 01: a 1 TiB segment's entry */
+#define HPTE_V_AVPN_SHIFT 7
+#define HPTE_V_BOLTED 0x10ul        /* a software bit PAPR gives the OS */
+#define HPTE_V_SW 0x78ul            /* software bits: hypervisors keep marks there */
+#define HPTE_V_LARGE 0x4ul
+#define HPTE_V_SECONDARY 0x2ul
+#define HPTE_V_VALID 0x1ul
+#define HPTE_R_R 0x100ul
+#define HPTE_R_C 0x80ul
+#define HPTE_R_M 0x10ul
+#define HPTE_R_G 0x8ul
+#define HPTE_R_N 0x4ul
+#define HPTE_R_PP 0x3ul
+/* PP (PP0 = 0) and the access it gives with key 0 / key 1 (ISA 5.7.8.2). */
+#define HPTE_R_PP_NONE_K1 0x0ul     /* key 0 read/write, key 1 no access */
+#define HPTE_R_PP_RO_K1 0x1ul       /* key 0 read/write, key 1 read-only */
+#define HPTE_R_PP_RW 0x2ul          /* read/write for both */
+#define HPTE_R_PP_RO 0x3ul          /* read-only for both */
+
+/* SLB (slbmte RS and RB; slbie RB). */
+#define SLB_ESID_V 0x8000000ul
+#define SLB_VSID_SHIFT 12
+#define SLB_VSID_SHIFT_1T 24
+#define SLB_VSID_B_1T (1ul << 62)
+#define SLBIE_B_1T (1ul << 25)      /* slbie RB bits 37:38 = B */
+#define SLB_VSID_KS 0x800ul
+#define SLB_VSID_KP 0x400ul
+#define SLB_VSID_N 0x200ul
+
+/* DSISR and SRR1 bits of storage interrupts (ISA 2.07 6.5.3, 6.5.4). */
+#define DSISR_NOPTE 0x40000000ul        /* bit 33: no translation */
+#define DSISR_PROT 0x08000000ul         /* bit 36: protection */
+#define DSISR_STORE 0x02000000ul        /* bit 38: a store */
+#define SRR1_ISI_NOPTE 0x40000000ul     /* bit 33 */
+#define SRR1_ISI_NOEXEC 0x10000000ul    /* bit 35: N, G or a no-execute segment */
+#define SRR1_ISI_PROT 0x08000000ul      /* bit 36 */
+#define SRR1_ISI_BITS 0x58000000ul
+
+/* One page mapping: the HPTE as built and where H_ENTER put it. */
+struct mmu_map {
+    uint64_t ea, vsid, pa;
+    unsigned shift;           /* 12, 16, 24: the page and segment base size */
+    bool seg_1t;              /* in a 1 TiB segment (else 256 MiB) */
+    uint64_t v, r;            /* the HPTE given to H_ENTER */
+    uint64_t group;           /* the primary PTEG */
+    unsigned long ptex;       /* the slot H_ENTER returned */
+};
+
+unsigned mmu_htab_shift(void);
+/* The SLB and HPTE encodings of SHIFT-sized pages in SHIFT-based segments,
+ * if ibm,segment-page-sizes advertises them. */
+bool mmu_page_size(unsigned shift, uint64_t *slb_enc, uint64_t *pte_enc);
+uint64_t mmu_ram_size(void);                  /* /memory@0's size, 0 if none */
+uint64_t mmu_group(uint64_t vsid, uint64_t ea, unsigned shift);
+uint64_t mmu_group_1t(uint64_t vsid, uint64_t ea, unsigned shift);
+/* Builds the HPTE (M is added to RBITS) for a page in a 256 MiB segment
+ * (mmu_hpte) or a 1 TiB one (mmu_hpte_1t); false if the size is not
+ * advertised. */
+bool mmu_hpte(struct mmu_map *m, uint64_t vsid, uint64_t ea, uint64_t pa, unsigned shift,
+              uint64_t rbits);
+bool mmu_hpte_1t(struct mmu_map *m, uint64_t vsid, uint64_t ea, uint64_t pa, unsigned shift,
+                 uint64_t rbits);
+/* H_ENTER into the primary group, then the secondary one if full. */
+long mmu_enter(struct mmu_map *m);
+long mmu_map(struct mmu_map *m, uint64_t vsid, uint64_t ea, uint64_t pa, unsigned shift,
+             uint64_t rbits);
+long mmu_remove(struct mmu_map *m);           /* H_REMOVE with H_AVPN */
+long mmu_read(unsigned long ptex, uint64_t *v, uint64_t *r);
+/* slbmte of a 256 MiB segment (flags: Ks, Kp, N, L||LP) into INDEX (> 0:
+ * entry 0 is the image's), after slbie of what it replaces. */
+void mmu_slb_set(unsigned index, uint64_t ea, uint64_t vsid, uint64_t flags);
+void mmu_slb_set_1t(unsigned index, uint64_t ea, uint64_t vsid, uint64_t flags);
+void mmu_slb_clear(uint64_t ea);              /* slbie; isync */
+void mmu_slb_clear_1t(uint64_t ea);
+/* dcbst, sync, icbi, isync over [addr, addr + len). */
+void mmu_sync_icache(uint64_t addr, size_t len);
+/* Why the MMU checks cannot run (H_ENTER is not implemented), or NULL. */
+const char *mmu_missing(void);
+/* Runs fn(a, b) in supervisor state with MSR[IR|DR] = 1 (the image mapped
+ * one to one) and returns its result, or USER_NO_MMU. */
+long virt_call(long (*fn)(long, long), long a, long b);
+void mmu_real_mode(void);                     /* IR = DR = 0 if supervisor */
+
 /* Runs fn(arg) in problem state (with the identity mapping below and the
  * decrementer pushed far away, since problem state has MSR[EE] = 1) and
  * returns its result, USER_FAULTED (see exc_expect) or USER_NO_MMU (the
