@@ -10,12 +10,7 @@ ppcrr=$1
 make_trace=$2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ppcrr-cli-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
+. "$(dirname "$0")/tap.sh"
 
 # run ARGS...: sets $rc, $out (stdout) and $err (stderr)
 run() {
@@ -25,7 +20,6 @@ run() {
     err=$(cat "$tmp/err")
 }
 first_err_line() { head -n 1 "$tmp/err"; }
-contains() { case "$1" in *"$2"*) return 0 ;; *) echo "# '$2' not found in: $1" | head -n 5; return 1 ;; esac; }
 
 # usage_error DESC EXPECTED-FIRST-LINE ARGS...
 usage_error() {
@@ -169,5 +163,4 @@ if [ -w /dev/full ]; then
     check "info to a full disk exits 1" [ "$?" -eq 1 ]
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_finish

@@ -8,11 +8,7 @@ set -u
 ppcrr=$1
 make_trace=$2
 proto=$3
-n=0
-failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
+. "$(dirname "$0")/tap.sh"
 
 if ! command -v protoc >/dev/null 2>&1 || ! command -v zstd >/dev/null 2>&1; then
     echo "1..0 # SKIP protoc or zstd not installed"
@@ -58,5 +54,4 @@ awk '
 "$ppcrr" trace dump "$tmp/t.trace" | cut -d' ' -f1 >"$tmp/ppcrr-icounts"
 check "icounts from protoc's decoding equal ppcrr's" cmp -s "$tmp/protoc-icounts" "$tmp/ppcrr-icounts"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_finish

@@ -9,17 +9,12 @@ set -u
 ppcrr=$1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ppcrr-run-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
+. "$(dirname "$0")/tap.sh"
 run() {
     "$ppcrr" run "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     rc=$?
     err=$(cat "$tmp/err")
 }
-contains() { case "$1" in *"$2"*) return 0 ;; *) echo "# '$2' not in: $(printf '%s' "$1" | head -n 3)"; return 1 ;; esac; }
 
 # expect_refusal DESC NEEDLE ARGS...: exit 2 and NEEDLE in the message
 expect_refusal() {
@@ -95,5 +90,4 @@ else
     n=$((n + 1)); echo "ok $n # SKIP dtc not installed"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_finish
