@@ -108,6 +108,7 @@ int main(void)
 {
     const char *why = mmu_missing();
     live = !why;
+    exc_set_stray(mmu_stray);
     tap_skip_begin(why);
     struct mmu_map ro, rw, rw2, next, big, small;
 
@@ -231,6 +232,7 @@ int main(void)
     bool clean = live && mmu_remove(&ro) == H_SUCCESS && mmu_remove(&rw2) == H_SUCCESS &&
                  mmu_remove(&next) == H_SUCCESS;
     tap_ok(clean, "H_REMOVE of the rest");
+    tap_is(mmu_strays(), 0, "no unexpected storage interrupt");
     tap_skip_end();
     return 0;
 }

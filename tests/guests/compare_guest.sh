@@ -6,23 +6,25 @@
 # differ (times, addresses, call counts) are on '#' lines, which are not
 # compared. Both runs' output follows as comments.
 #
-#   compare_guest.sh [--stdin TEXT] [--machine M] PPCRR GUEST.elf QEMU GUEST.bin
+#   compare_guest.sh [--stdin TEXT] [--machine M] [--ram MIB] PPCRR GUEST.elf QEMU GUEST.bin
 #
-# --machine M is QEMU's -M argument (see run_guest.sh).
+# --machine M is QEMU's -M argument, --ram the RAM of both (see run_guest.sh).
 set -u
 
 here=$(dirname "$0")
 stdin_opt=
 machine=pseries
+ram=512
 while [ $# -gt 0 ]; do
     case $1 in
     --stdin) stdin_opt=$2; shift 2 ;;
     --machine) machine=$2; shift 2 ;;
+    --ram) ram=$2; shift 2 ;;
     *) break ;;
     esac
 done
 if [ $# -ne 4 ]; then
-    echo "Bail out! usage: compare_guest.sh [--stdin TEXT] [--machine M] PPCRR GUEST.elf QEMU GUEST.bin"
+    echo "Bail out! usage: compare_guest.sh [--stdin TEXT] [--machine M] [--ram MIB] PPCRR GUEST.elf QEMU GUEST.bin"
     exit 1
 fi
 
@@ -31,10 +33,11 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 run() {   # kind emulator image lines-file output-file
     if [ -n "$stdin_opt" ]; then
-        sh "$here/run_guest.sh" --stdin "$stdin_opt" --machine "$machine" --guest-lines "$4" \
-            "$1" "$2" "$3" > "$5"
+        sh "$here/run_guest.sh" --stdin "$stdin_opt" --machine "$machine" --ram "$ram" \
+            --guest-lines "$4" "$1" "$2" "$3" > "$5"
     else
-        sh "$here/run_guest.sh" --machine "$machine" --guest-lines "$4" "$1" "$2" "$3" > "$5"
+        sh "$here/run_guest.sh" --machine "$machine" --ram "$ram" --guest-lines "$4" \
+            "$1" "$2" "$3" > "$5"
     fi
 }
 : > "$tmp/ppcrr.lines"

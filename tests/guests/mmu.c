@@ -63,7 +63,10 @@
 #define EA_1T_4K 0xc000010000000000ul
 #define VSID_1T_4K 0x1b2c3dul
 #define EA_1T_NONE 0xc000020000000000ul
-#define OFF_1T 0x123456000ul    /* 4.5 GiB into the segment */
+/* 4.8 GiB into the segment: offset bits above 2^28 reach the hash (as
+ * page-number bits 16 and up), which tells the 1 TiB hash from the 256 MiB
+ * one in a table of 2^17 groups or more (RAM >= 2 GiB: the mmu-2g test). */
+#define OFF_1T 0x134567000ul
 /* Nine segments whose VSIDs differ only above the hash's reach (bits 34
  * and up: the same PTEG for the same page, whatever the table size up to
  * 2^41 bytes), for a full group. */
@@ -481,7 +484,7 @@ static void test_ref_change(void)
                        ? "H_CLEAR_REF/H_CLEAR_MOD are not implemented by this hypervisor" : NULL);
     tap_ok(rc == H_NOT_FOUND && rc2 == H_NOT_FOUND,
            "H_CLEAR_REF and H_CLEAR_MOD of an empty slot -> H_NOT_FOUND");
-    if (rc != H_NOT_FOUND || rc2 != H_NOT_FOUND)
+    if (live && (rc != H_NOT_FOUND || rc2 != H_NOT_FOUND))
         tap_diag("H_CLEAR_REF %ld, H_CLEAR_MOD %ld", rc, rc2);
     tap_skip_end();
     tap_skip_begin(mmu_missing());
@@ -506,7 +509,7 @@ static void test_1t(void)
     long rc = live ? (mmu_hpte_1t(&m, VSID_1T_4K, EA_1T_4K + OFF_1T, PA_4K(17), 12, HPTE_R_PP_RW),
                       mmu_enter(&m))
                    : H_FUNCTION;
-    tap_is(rc, H_SUCCESS, "H_ENTER of a 4 KiB page 4.5 GiB into a 1 TiB segment");
+    tap_is(rc, H_SUCCESS, "H_ENTER of a 4 KiB page 4.8 GiB into a 1 TiB segment");
     if (live)
         mmu_read(m.ptex, &v, &r);
     tap_ok(live && same_hpte(v, r, &m) && v >> 62 == 1, "... H_READ gives it back, with B = 1");
@@ -533,7 +536,8 @@ static void test_1t(void)
     /* Linux's linear mapping: EA 0xc000000000000000 + x -> x, 16 MiB pages. */
     uint64_t slb16 = 0;
     const char *no16 = !live ? mmu_missing()
-                       : !mmu_page_size(24, &slb16, 0) ? "16 MiB pages are not in ibm,segment-page-sizes"
+                       : !mmu_page_size(24, &slb16, 0)
+                           ? "16 MiB pages are not in ibm,segment-page-sizes"
                        : NULL;
     tap_skip_begin(no16);
     bool on = live && !no16;
@@ -618,7 +622,8 @@ static void test_modes(void)
     mmu_sync_icache(PA_4K(12) + 0xff8, 8);
     mmu_map(&a, VSID_4K, EA_4K + 0xc000, PA_4K(12), 12, HPTE_R_PP_RW);
     t = fault(0x400, v_call, EA_4K + 0xcff8, 40);
-    check_isi(t, EA_4K + 0xd000, SRR1_ISI_NOPTE, "fetch running off the end of a page into an unmapped one");
+    check_isi(t, EA_4K + 0xd000, SRR1_ISI_NOPTE,
+              "fetch running off the end of a page into an unmapped one");
     tap_is(exc_last.gpr[3], 42, "... after the page's last two instructions ran");
     put_code(PA_4K(13), 1);
     mmu_map(&b, VSID_4K, EA_4K + 0xd000, PA_4K(13), 12, HPTE_R_PP_RW);
@@ -762,7 +767,8 @@ static void test_group(void)
         if (hcall(H_READ, ret, H_READ_4, g * 8 + s, 0, 0, 0, 0, 0, 0) == H_SUCCESS)
             for (unsigned i = 0; i < 4; i++)
                 used += ret[2 * i] & HPTE_V_VALID;
-    tap_diag("PTEG 0x%lx, %u slots in use before", (unsigned long)g, used);
+    if (live)
+        tap_diag("PTEG 0x%lx, %u slots in use before", (unsigned long)g, used);
 
     bool exact = live;
     for (unsigned k = 0; k < 8; k++) {
@@ -807,7 +813,8 @@ static void test_group(void)
                HBR_REQUEST | HBR_AVPN | (g * 8 + 2), m[3].v & ~0x7ful,
                HBR_REQUEST | HBR_ANDCOND | (g * 8 + 3), HPTE_V_SECONDARY);
     tap_is(rc, H_SUCCESS, "H_BULK_REMOVE of four -> H_SUCCESS");
-    tap_diag("responses 0x%lx 0x%lx 0x%lx 0x%lx", ret[0], ret[2], ret[4], ret[6]);
+    if (live)
+        tap_diag("responses 0x%lx 0x%lx 0x%lx 0x%lx", ret[0], ret[2], ret[4], ret[6]);
     const uint64_t code[4] = {0, 0, HBR_NOT_FOUND, 0};
     const uint64_t flags[4] = {0, HBR_AVPN, HBR_AVPN, HBR_ANDCOND};
     bool resp = true;
@@ -847,9 +854,10 @@ static void test_group(void)
     tap_is(vload(EA_GRP(6) + page + 8), 0x3206, "... and nothing was removed");
     rc = hcall(H_BULK_REMOVE, ret, HBR_REQUEST | (1ul << (mmu_htab_shift() - 4)), 0, HBR_END, 0, 0, 0,
                0, 0);
-    tap_ok(rc == H_PARAMETER && (ret[0] & (HBR_TYPE | HBR_CODE)) == (HBR_RESPONSE | 0x2000000000000000ul),
+    tap_ok(rc == H_PARAMETER &&
+           (ret[0] & (HBR_TYPE | HBR_CODE)) == (HBR_RESPONSE | 0x2000000000000000ul),
            "H_BULK_REMOVE of a slot past the table -> H_PARAMETER, response: parameter");
-    if (rc != H_PARAMETER)
+    if (live && rc != H_PARAMETER)
         tap_diag("rc %ld, response 0x%lx", rc, ret[0]);
 
     /* The group has slots 0, 1, 3, 4 and 5 free again. */
@@ -876,6 +884,7 @@ int main(void)
 {
     const char *why = mmu_missing();
     live = !why;
+    exc_set_stray(mmu_stray);
     tap_diag("hashed page table 2^%u bytes, RAM 0x%lx, device tree at %p", mmu_htab_shift(),
              (unsigned long)mmu_ram_size(), boot.fdt);
     tap_skip_begin(why);
@@ -893,6 +902,7 @@ int main(void)
     test_storage_ops();
     test_andcond();
     test_group();
+    tap_is(mmu_strays(), 0, "no unexpected storage interrupt");
     tap_skip_end();
     return 0;
 }

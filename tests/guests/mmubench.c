@@ -135,7 +135,8 @@ int main(void)
     tap_ok(sums, "loads and stores over %d pages with translation on", NPAGES);
     bool stored = live;
     for (long i = 0; live && i < NPAGES; i += 97)
-        stored = stored && *(volatile uint64_t *)(PA_BASE + i * 4096 + 64) == (uint64_t)(i + 1 + REPEAT);
+        stored = stored &&
+                 *(volatile uint64_t *)(PA_BASE + i * 4096 + 64) == (uint64_t)(i + 1 + REPEAT);
     tap_ok(stored, "... the stores reached the physical pages");
     if (live)
         report("translated accesses, a new page each", 2ul * NPAGES * CELLS * REPEAT, t1 - t0,

@@ -117,6 +117,7 @@ int main(void)
 {
     const char *why = mmu_missing();
     live = !why;
+    exc_set_stray(mmu_stray);
     tap_skip_begin(why);
     struct mmu_map mw, mx, ms, mx2;
     memset((void *)PA_C, 0, 4096);
@@ -285,6 +286,7 @@ int main(void)
     bool clean = live && mmu_remove(&mw) == H_SUCCESS && mmu_remove(&mx) == H_SUCCESS &&
                  mmu_remove(&ms) == H_SUCCESS;
     tap_ok(clean, "H_REMOVE of the three");
+    tap_is(mmu_strays(), 0, "no unexpected storage interrupt");
     tap_skip_end();
     return 0;
 }

@@ -4,7 +4,8 @@
  * records an interrupt a test armed with exc_expect(), runs a handler set
  * with exc_set_handler(), or stops the guest with a Bail out! naming the
  * vector, SRR0, SRR1, DAR and DSISR -- an unexpected interrupt is a test
- * failure, never something to step over.
+ * failure, never something to step over. (A guest may take some of them
+ * itself with exc_set_stray(), to report them as failures and go on.)
  */
 #include "runtime.h"
 
@@ -20,6 +21,7 @@ struct exc_frame exc_last;
 unsigned exc_count;
 
 static exc_handler_fn handlers[0x1000 / 0x20];
+static bool (*stray)(struct exc_frame *f);
 static unsigned expect_vector;
 static bool expect_armed, expect_hit;
 
@@ -28,6 +30,11 @@ void exc_dispatch(struct exc_frame *f);
 void exc_set_handler(unsigned vector, exc_handler_fn fn)
 {
     handlers[(vector & 0xfff) / 0x20] = fn;
+}
+
+void exc_set_stray(bool (*fn)(struct exc_frame *f))
+{
+    stray = fn;
 }
 
 void exc_expect(unsigned vector)
@@ -92,6 +99,8 @@ void exc_dispatch(struct exc_frame *f)
         handlers[v / 0x20](f);
         return;
     }
+    if (stray && stray(f))
+        return;
     rt_panic("unexpected interrupt 0x%x at SRR0 0x%lx, SRR1 0x%lx, DAR 0x%lx, DSISR 0x%lx, LR 0x%lx",
              v, (unsigned long)f->srr0, (unsigned long)f->srr1, (unsigned long)f->dar,
              (unsigned long)f->dsisr, (unsigned long)f->lr);

@@ -331,3 +331,28 @@ void mmu_real_mode(void)
     if ((msr & (MSR_IR | MSR_DR)) && !(msr & MSR_PR))
         mmu_virt_off();
 }
+
+static unsigned strays;
+
+bool mmu_stray(struct exc_frame *f)
+{
+    bool data = f->vector == 0x300 || f->vector == 0x380;
+    /* A fetch fault in code the guest placed outside its image: that code
+     * is a leaf reached by a call or tail call, so LR goes back. */
+    bool fetch = (f->vector == 0x400 || f->vector == 0x480) &&
+                 f->srr0 >= (uintptr_t)__exc_stack_top;
+    if ((!data && !fetch) || (f->srr1 & MSR_PR))
+        return false;
+    strays++;
+    tap_diag("unexpected interrupt 0x%lx at SRR0 0x%lx, SRR1 0x%lx, DAR 0x%lx, DSISR 0x%lx: %s",
+             (unsigned long)f->vector, (unsigned long)f->srr0, (unsigned long)f->srr1,
+             (unsigned long)f->dar, (unsigned long)f->dsisr,
+             data ? "stepped over" : "back to LR");
+    f->srr0 = data ? f->srr0 + 4 : f->lr;
+    return true;
+}
+
+unsigned mmu_strays(void)
+{
+    return strays;
+}

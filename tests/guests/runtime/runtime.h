@@ -159,6 +159,17 @@ void exc_set_handler(unsigned vector, exc_handler_fn fn);
  */
 void exc_expect(unsigned vector);
 bool exc_taken(void);
+/* For interrupts nothing expects or handles: FN may deal with one (and
+ * return true) instead of the Bail out!. */
+void exc_set_stray(bool (*fn)(struct exc_frame *f));
+/* A stray handler for the MMU guests: a DSI or data segment interrupt in
+ * supervisor state is counted, shown on a '#' line and stepped over (the
+ * access's result is then wrong, which its check reports), an ISI or
+ * instruction segment interrupt outside the image returns to LR;
+ * everything else still bails out. mmu_strays() is the count, for a
+ * final check. */
+bool mmu_stray(struct exc_frame *f);
+unsigned mmu_strays(void);
 extern struct exc_frame exc_last;
 extern unsigned exc_count;             /* interrupts taken so far, all vectors */
 
