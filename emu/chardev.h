@@ -2,7 +2,10 @@
  * Character backends for consoles (libevent): where a guest console's
  * output goes and its input comes from. `-serial` spells them as QEMU
  * does: `stdio` (raw terminal, restored on exit; Ctrl-A x quits, Ctrl-A
- * Ctrl-A sends a Ctrl-A), `file:PATH` (output only), `null`.
+ * Ctrl-A sends a Ctrl-A), `file:PATH` (output only), `null`,
+ * `unix:PATH,server[,nowait]` and `tcp:HOST:PORT,server[,nowait]` (one
+ * client at a time, loopback addresses only), and `script:FILE` (expect
+ * and send lines, for tests; see chardev.c).
  * Input reaches the guest through the console input source (input.h).
  */
 #ifndef PPCRR_EMU_CHARDEV_H

@@ -7,9 +7,16 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "emu/machine.h"
+
+static void be64(uint8_t out[8], uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (uint8_t)(v >> (56 - 8 * i));
+}
 
 static void emit_input(struct machine *m, const char *source, const uint8_t *data, size_t len)
 {
@@ -73,4 +80,23 @@ void input_console(struct machine *m, const uint8_t *data, size_t len, input_rec
 {
     emit_input(m, "console", data, len);
     receive(opaque, data, len);
+}
+
+uint64_t input_random(struct machine *m)
+{
+    uint64_t v = 0;
+    uint8_t *p = (uint8_t *)&v;
+    size_t got = 0;
+    /* getrandom can return short (a signal) but not fail for 8 bytes once
+     * the pool is ready; anything else leaves the rest as it is (zero). */
+    while (got < sizeof v) {
+        ssize_t n = getrandom(p + got, sizeof v - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    uint8_t be[8];
+    be64(be, v);
+    emit_input(m, "random", be, sizeof be);
+    return v;
 }

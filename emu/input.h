@@ -29,4 +29,9 @@ typedef void (*input_receive_fn)(void *opaque, const uint8_t *data, size_t len);
 void input_console(struct machine *m, const uint8_t *data, size_t len, input_receive_fn receive,
                    void *opaque);
 
+/* 64 random bits from the host (getrandom), reported as an input event
+ * from source "random" (8 bytes, big-endian) before the guest sees them:
+ * H_RANDOM's values. */
+uint64_t input_random(struct machine *m);
+
 #endif

@@ -3,9 +3,10 @@
  *
  * All vCPUs run in this one host thread, round-robin, MACHINE_QUANTUM
  * instructions each (DESIGN.md §2 rule 3), so a multi-CPU run repeats
- * exactly. Between turns the libevent loop is polled without blocking for
- * host input (console bytes); what it delivers enters the guest through
- * an input source, as an event with the icount it arrived at.
+ * exactly; machine.h says what time is then. Between rounds the libevent
+ * loop is polled without blocking for host input (console bytes); what it
+ * delivers enters the guest through an input source, as an event with the
+ * icount it arrived at.
  */
 #include "emu/machine.h"
 
@@ -48,6 +49,35 @@ static void code_written_all(void *opaque, uint64_t pa, uint64_t len)
     struct machine *m = opaque;
     for (unsigned i = 0; i < m->ncpus; i++)
         cpu_code_written(&m->cpus[i], pa, len);
+}
+
+/* A store into a page some reservation is in: Book II 4.4.2 -- a
+ * reservation is lost when another processor, or another mechanism (a
+ * device, the hypervisor: BY_HOST), stores into its granule. A vCPU's own
+ * plain stores leave its reservation alone (as on POWER8). Pages left with
+ * no reservation stop being watched, so the store path is fast again. */
+#define RESERVE_GRANULE 128ull       /* POWER8: the cache block */
+
+static void reserve_written_all(void *opaque, uint64_t pa, uint64_t len, bool by_host)
+{
+    struct machine *m = opaque;
+    uint64_t first = pa >> GUEST_PAGE_SHIFT, last = (pa + len - 1) >> GUEST_PAGE_SHIFT;
+    for (uint64_t p = first; p <= last; p++)
+        m->mem.watched[p] &= (uint8_t)~MEMORY_WATCH_RESERVE;
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        struct cpu *c = &m->cpus[i];
+        if (!c->reserve_len[0])
+            continue;
+        uint64_t g = c->reserve_addr[0] & ~(RESERVE_GRANULE - 1);
+        if ((by_host || i != m->current) && g < pa + len && pa < g + RESERVE_GRANULE) {
+            c->reserve_addr[0] = 0;
+            c->reserve_len[0] = 0;
+            continue;
+        }
+        uint64_t page = c->reserve_addr[0] >> GUEST_PAGE_SHIFT;
+        if (page >= first && page <= last)
+            m->mem.watched[page] |= MEMORY_WATCH_RESERVE;     /* still held there */
+    }
 }
 
 static uint64_t rma_top(const struct machine *m)
@@ -95,6 +125,8 @@ int machine_create(struct machine *m, const struct machine_config *cfg, char *er
     }
     m->mem.code_written = code_written_all;
     m->mem.code_written_opaque = m;
+    m->mem.reserve_written = reserve_written_all;
+    m->mem.reserve_written_opaque = m;
     return desc_load(m, m->cfg.machine_file, err, errlen);
 }
 
@@ -205,34 +237,106 @@ int machine_load(struct machine *m, char *err, size_t errlen)
     return 0;
 }
 
+static bool runnable(const struct cpu *c)
+{
+    return !c->stopped && c->idle[0] == CPU_IDLE_NONE;
+}
+
+static bool any_runnable(const struct machine *m)
+{
+    for (unsigned i = 0; i < m->ncpus; i++)
+        if (runnable(&m->cpus[i]))
+            return true;
+    return false;
+}
+
+/* A ceded vCPU wakes once it has an interrupt pending (H_CEDE set its
+ * MSR[EE], so it takes it at once); a joined one waits for H_PROD only. */
+static void wake_if_due(struct machine *m, struct cpu *c)
+{
+    if (!c->stopped && c->idle[0] == CPU_IDLE_CEDED && (c->external_pending || cpu_dec_pending(c)))
+        machine_cpu_wake(m, c);
+}
+
+/* Nobody can run: moves every timebase forward together to the earliest
+ * DEC expiry of a ceded vCPU, and wakes it. False if no ceded vCPU has a
+ * timer to wait for (every vCPU stopped or joined). */
+static bool skip_idle_time(struct machine *m)
+{
+    uint64_t ticks = UINT64_MAX;
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        const struct cpu *c = &m->cpus[i];
+        if (!c->stopped && c->idle[0] == CPU_IDLE_CEDED) {
+            uint64_t t = cpu_ticks_to_dec(c);
+            ticks = t < ticks ? t : ticks;
+        }
+    }
+    if (ticks == UINT64_MAX)
+        return false;
+    for (unsigned i = 0; i < m->ncpus; i++)
+        cpu_tb_advance(&m->cpus[i], ticks);
+    for (unsigned i = 0; i < m->ncpus; i++)
+        wake_if_due(m, &m->cpus[i]);
+    return true;
+}
+
+/* C's turn: up to BUDGET instructions, fewer if it goes idle, stops,
+ * yields or the run ends. A stop request for any other reason (a hook
+ * wanting the machine back) does not end the turn. Returns how many
+ * instructions it executed. */
+static uint64_t run_turn(struct machine *m, struct cpu *c, uint64_t budget)
+{
+    uint64_t start = c->icount[0];
+    c->yield = false;
+    while (m->exit_reason == EXIT_NONE && runnable(c) && !c->yield && c->icount[0] - start < budget) {
+        if (cpu_run(c, budget - (c->icount[0] - start)) == CPU_STOP_ATTN) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "attn at 0x%llx", (unsigned long long)c->cia);
+            machine_request_exit(m, EXIT_ERROR, 1, msg);
+        }
+    }
+    c->yield = false;
+    return c->icount[0] - start;
+}
+
+void machine_round(struct machine *m)
+{
+    for (unsigned i = 0; i < m->ncpus; i++)
+        wake_if_due(m, &m->cpus[i]);
+    if (!any_runnable(m) && (!skip_idle_time(m) || !any_runnable(m))) {
+        bool all_stopped = true;
+        for (unsigned i = 0; i < m->ncpus; i++)
+            all_stopped &= m->cpus[i].stopped;
+        machine_request_exit(m, EXIT_ERROR, 1,
+                             all_stopped ? "every vCPU is stopped"
+                                         : "every vCPU is stopped or joined: nothing can wake them");
+        return;
+    }
+    for (unsigned i = 0; i < m->ncpus && m->exit_reason == EXIT_NONE; i++) {
+        struct cpu *c = &m->cpus[i];
+        m->current = i;
+        wake_if_due(m, c);          /* an IPI from an earlier turn of this round */
+        uint64_t budget = MACHINE_QUANTUM, ran = 0;
+        if (runnable(c) && m->cfg.max_insns) {
+            uint64_t done = c->icount[0];
+            if (done >= m->cfg.max_insns) {
+                machine_request_exit(m, EXIT_LIMIT, 0, "instruction limit reached");
+                break;
+            }
+            if (budget > m->cfg.max_insns - done)
+                budget = m->cfg.max_insns - done;
+        }
+        if (runnable(c))
+            ran = run_turn(m, c, budget);
+        /* The rest of the round passes for C without it executing. */
+        cpu_tb_advance(c, (MACHINE_QUANTUM - ran) * c->tb_per_insn);
+    }
+}
+
 enum exit_reason machine_run(struct machine *m)
 {
     while (m->exit_reason == EXIT_NONE) {
-        bool any = false;
-        for (unsigned i = 0; i < m->ncpus && m->exit_reason == EXIT_NONE; i++) {
-            struct cpu *c = &m->cpus[i];
-            if (c->stopped)
-                continue;
-            any = true;
-            m->current = i;
-            uint64_t budget = MACHINE_QUANTUM;
-            if (m->cfg.max_insns) {
-                uint64_t done = c->icount[0];
-                if (done >= m->cfg.max_insns) {
-                    machine_request_exit(m, EXIT_LIMIT, 0, "instruction limit reached");
-                    break;
-                }
-                if (budget > m->cfg.max_insns - done)
-                    budget = m->cfg.max_insns - done;
-            }
-            if (cpu_run(c, budget) == CPU_STOP_ATTN) {
-                char msg[64];
-                snprintf(msg, sizeof msg, "attn at 0x%llx", (unsigned long long)c->cia);
-                machine_request_exit(m, EXIT_ERROR, 1, msg);
-            }
-        }
-        if (!any)
-            machine_request_exit(m, EXIT_ERROR, 1, "every vCPU is stopped");
+        machine_round(m);
         event_base_loop(m->evbase, EVLOOP_NONBLOCK);
         if (m->host_stop)
             machine_request_exit(m, EXIT_USER, 0, "stopped by a signal");
@@ -342,6 +446,59 @@ void machine_event_origin(struct machine *m, struct event *e)
     e->cpu = m->current;
     e->icount = c->icount[0];
     e->pc = c->cia;
+}
+
+struct cpu *machine_cpu_by_server(struct machine *m, uint64_t id)
+{
+    return id < m->ncpus ? &m->cpus[id] : NULL;
+}
+
+static void dispatch_changed(struct machine *m, struct cpu *c)
+{
+    if (m->dispatch_changed)
+        m->dispatch_changed(m, c, m->dispatch_opaque);
+}
+
+void machine_cpu_idle(struct machine *m, struct cpu *c, enum cpu_idle how)
+{
+    if (c->idle[0] == how)
+        return;
+    c->idle[0] = how;
+    cpu_request_stop(c, CPU_STOP_REQUEST);
+    dispatch_changed(m, c);
+}
+
+void machine_cpu_wake(struct machine *m, struct cpu *c)
+{
+    if (c->idle[0] == CPU_IDLE_NONE)
+        return;
+    c->idle[0] = CPU_IDLE_NONE;
+    dispatch_changed(m, c);
+}
+
+void machine_cpu_stop(struct machine *m, struct cpu *c)
+{
+    (void)m;
+    c->stopped = true;
+    c->idle[0] = CPU_IDLE_NONE;
+    c->prod[0] = false;
+    cpu_request_stop(c, CPU_STOP_REQUEST);
+}
+
+void machine_cpu_start(struct machine *m, struct cpu *c, uint64_t nip, uint64_t r3)
+{
+    (void)m;
+    /* QEMU's rtas_start_cpu / spapr_cpu_set_entry_state: MSR = SF|ME,
+     * r1 = r4 = 0. Its timebase needs nothing: it kept pace while stopped. */
+    c->msr[0] = MSR_SF | MSR_ME;
+    c->nip[0] = nip;
+    c->gpr[1] = 0;
+    c->gpr[3] = r3;
+    c->gpr[4] = 0;
+    c->stopped = false;
+    c->idle[0] = CPU_IDLE_NONE;
+    c->prod[0] = false;
+    c->leave_run = true;
 }
 
 struct cpu *machine_current_cpu(struct machine *m)

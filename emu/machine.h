@@ -57,6 +57,31 @@ struct machine_config {
 #define MACHINE_BIOS_KERNEL 0x400000ull       /* -bios: where -kernel goes (as QEMU) */
 #define MACHINE_QUANTUM 100000ull             /* instructions per vCPU turn (DESIGN.md §2 rule 3) */
 
+/*
+ * Time with several vCPUs (DESIGN.md §2 rules 1 and 3). The machine runs
+ * in rounds. A round is one span of MACHINE_QUANTUM instructions' worth of
+ * virtual time (MACHINE_QUANTUM * tb_per_insn ticks), which every vCPU
+ * lives through "in parallel": each runnable vCPU in turn, in index order,
+ * executes up to MACHINE_QUANTUM instructions, its timebase starting at the
+ * round's start time T and advancing one tb_per_insn per instruction. A
+ * vCPU that executes fewer (stopped, ceded, joined, yielding, or going idle
+ * part way) has the rest added to its tb_offset after its turn, so at the
+ * end of every round every vCPU's timebase reads T + MACHINE_QUANTUM *
+ * tb_per_insn: one clock, whose value at a round boundary is "machine
+ * time", and DEC of every vCPU expires at the same machine time. A vCPU's
+ * icount counts only what it executed, so it is that vCPU's own progress,
+ * not machine time.
+ *
+ * A ceded vCPU is woken at the start of its first turn at which it has an
+ * interrupt pending (so a DEC that expires mid-round is taken at the next
+ * round's start, at most one quantum late; an IPI sent earlier in the
+ * round by a lower-numbered vCPU, in this round), or at once by H_PROD. When no
+ * vCPU can run and some are ceded, the round first moves every timebase
+ * forward together to the earliest DEC expiry among the ceded vCPUs (the
+ * first tick at which that DEC is negative): idle time is skipped, not
+ * spent, and where it ends depends on guest state only.
+ */
+
 struct irq_input {
     char *name;                  /* "xics.4096" */
     irq_input_fn fn;
@@ -107,6 +132,11 @@ struct machine {
     bool kernel_little_endian;
 
     unsigned current;            /* index of the vCPU executing now */
+
+    /* Told when a vCPU goes idle (H_CEDE, H_JOIN) and when it is woken:
+     * hcall/ keeps the VPA's dispatch counter with it. NULL: nobody. */
+    void (*dispatch_changed)(struct machine *m, struct cpu *c, void *opaque);
+    void *dispatch_opaque;
     volatile sig_atomic_t host_stop; /* set from a signal handler: end the run */
 
     /* Why and how the run ended. */
@@ -120,6 +150,24 @@ int machine_realize(struct machine *m, char *err, size_t errlen);
 int machine_load(struct machine *m, char *err, size_t errlen);
 /* Runs until an exit is requested; returns the exit reason. */
 enum exit_reason machine_run(struct machine *m);
+
+/* One round (see "Time with several vCPUs" above): wakes the vCPUs that
+ * have something pending, skips idle time if nobody can run, runs each
+ * runnable vCPU for its turn and keeps every timebase in step. machine_run
+ * is this in a loop (with host input polled between rounds). */
+void machine_round(struct machine *m);
+
+/* The vCPU whose interrupt server number (device-tree `reg`) is ID, or
+ * NULL: server numbers are the vCPU indexes. */
+struct cpu *machine_cpu_by_server(struct machine *m, uint64_t id);
+
+/* SMP control for hcall/ (RTAS start-cpu/stop-self, H_CEDE, H_PROD...).
+ * Idle and stop end C's turn after the current instruction. */
+void machine_cpu_idle(struct machine *m, struct cpu *c, enum cpu_idle how);
+void machine_cpu_wake(struct machine *m, struct cpu *c);
+void machine_cpu_stop(struct machine *m, struct cpu *c);
+/* A stopped vCPU starts at NIP with R3 in 64-bit big-endian real mode. */
+void machine_cpu_start(struct machine *m, struct cpu *c, uint64_t nip, uint64_t r3);
 void machine_destroy(struct machine *m);
 
 /* Ends the run after the current instruction. The first request wins. */

@@ -12,6 +12,27 @@ static void no_code_watcher(void *opaque, uint64_t pa, uint64_t len)
     (void)len;
 }
 
+/* Nobody holds reservations to cancel: just stop watching. */
+static void no_reserve_watcher(void *opaque, uint64_t pa, uint64_t len, bool by_host)
+{
+    struct guest_memory *m = opaque;
+    (void)by_host;
+    for (uint64_t p = pa >> GUEST_PAGE_SHIFT; p <= (pa + len - 1) >> GUEST_PAGE_SHIFT; p++)
+        m->watched[p] &= (uint8_t)~MEMORY_WATCH_RESERVE;
+}
+
+void memory_store_watched(struct guest_memory *m, uint64_t pa, uint64_t len)
+{
+    uint64_t first = pa >> GUEST_PAGE_SHIFT, last = (pa + len - 1) >> GUEST_PAGE_SHIFT;
+    unsigned bits = m->watched[first] | m->watched[last];
+    for (uint64_t p = first + 1; p < last; p++)
+        bits |= m->watched[p];
+    if (bits & MEMORY_WATCH_CODE)
+        m->code_written(m->code_written_opaque, pa, len);
+    if (bits & MEMORY_WATCH_RESERVE)
+        m->reserve_written(m->reserve_written_opaque, pa, len, m->host_store);
+}
+
 int memory_init(struct guest_memory *m, uint64_t ram_size)
 {
     memset(m, 0, sizeof *m);
@@ -24,14 +45,16 @@ int memory_init(struct guest_memory *m, uint64_t ram_size)
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (ram == MAP_FAILED)
         return -1;
-    m->code_pages = calloc(ram_size >> GUEST_PAGE_SHIFT, 1);
-    if (!m->code_pages) {
+    m->watched = calloc(ram_size >> GUEST_PAGE_SHIFT, 1);
+    if (!m->watched) {
         munmap(ram, ram_size);
         return -1;
     }
     m->ram = ram;
     m->ram_size = ram_size;
     m->code_written = no_code_watcher;
+    m->reserve_written = no_reserve_watcher;
+    m->reserve_written_opaque = m;
     return 0;
 }
 
@@ -39,7 +62,7 @@ void memory_destroy(struct guest_memory *m)
 {
     if (m->ram)
         munmap(m->ram, m->ram_size);
-    free(m->code_pages);
+    free(m->watched);
     free(m->regions);
     memset(m, 0, sizeof *m);
 }
@@ -98,7 +121,9 @@ bool memory_write(struct guest_memory *m, uint64_t pa, const void *buf, uint64_t
         return false;
     if (len) {
         memcpy(p, buf, len);
+        m->host_store = true;
         memory_note_store(m, pa, len);
+        m->host_store = false;
     }
     return true;
 }

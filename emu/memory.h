@@ -5,9 +5,12 @@
  * into a machine check for the guest; it never touches host memory.
  *
  * RAM is one host mapping, so the CPU's fast path is a bounds check and a
- * pointer add. Each RAM page has a "holds decoded code" bit that the CPU's
- * decode cache sets; a store to such a page calls back into the CPU so its
- * decoded instructions are dropped.
+ * pointer add. Each RAM page has a byte of watch bits: "holds decoded
+ * code" (set by the CPU's decode cache; a store there drops the decoded
+ * instructions it touched) and "holds a reservation" (set by larx; a store
+ * there may cancel other vCPUs' reservations, Book II 4.4.2). Both share
+ * the one test on the store path, so a store to an unwatched page costs
+ * what it always did.
  */
 #ifndef PPCRR_EMU_MEMORY_H
 #define PPCRR_EMU_MEMORY_H
@@ -18,6 +21,10 @@
 
 #define GUEST_PAGE_SHIFT 12
 #define GUEST_PAGE_SIZE (1ull << GUEST_PAGE_SHIFT)
+
+/* Watch bits of a RAM page (guest_memory.watched[]). */
+#define MEMORY_WATCH_CODE 0x1u        /* decoded instructions live there */
+#define MEMORY_WATCH_RESERVE 0x2u     /* some vCPU may hold a reservation there */
 
 struct mmio_ops {
     /* SIZE is 1, 2, 4 or 8. Values are in bus order: the byte at the
@@ -38,13 +45,21 @@ struct mmio_region {
 struct guest_memory {
     uint8_t *ram;
     uint64_t ram_size;
-    uint8_t *code_pages;             /* one byte per RAM page: decoded code lives there */
+    uint8_t *watched;                /* one byte of MEMORY_WATCH_* bits per RAM page */
     struct mmio_region *regions;     /* sorted by base, non-overlapping */
     size_t n_regions;
     /* Called when a store of LEN bytes at PA touches a page with
-     * code_pages[] set. */
+     * MEMORY_WATCH_CODE set. */
     void (*code_written)(void *opaque, uint64_t pa, uint64_t len);
     void *code_written_opaque;
+    /* Called when a store touches a page with MEMORY_WATCH_RESERVE set.
+     * BY_HOST: the store came from memory_write() (a device, an hcall),
+     * not from the vCPU running now, so no vCPU's reservation survives
+     * it. The watcher clears MEMORY_WATCH_RESERVE from pages left without
+     * a reservation. The default (no vCPU to tell) just clears the bits. */
+    void (*reserve_written)(void *opaque, uint64_t pa, uint64_t len, bool by_host);
+    void *reserve_written_opaque;
+    bool host_store;                 /* inside memory_write() */
 };
 
 /* RAM_SIZE is rounded up to whole pages; memory is zero and lazily backed. */
@@ -63,23 +78,32 @@ static inline uint8_t *memory_ram_ptr(const struct guest_memory *m, uint64_t pa,
     return pa < m->ram_size && len <= m->ram_size - pa ? m->ram + pa : NULL;
 }
 
-/* Tells the code watcher about a store of LEN bytes at PA (RAM). */
+/* The slow half of memory_note_store: some page of the store is watched. */
+void memory_store_watched(struct guest_memory *m, uint64_t pa, uint64_t len);
+
+/* Tells the watchers (code, reservations) about a store of LEN bytes at
+ * PA (RAM). One predictable branch for the usual unwatched page. */
 static inline void memory_note_store(struct guest_memory *m, uint64_t pa, uint64_t len)
 {
     uint64_t first = pa >> GUEST_PAGE_SHIFT, last = (pa + len - 1) >> GUEST_PAGE_SHIFT;
-    if (__builtin_expect(m->code_pages[first] | m->code_pages[last], 0))
-        m->code_written(m->code_written_opaque, pa, len);
-    else
+    if (__builtin_expect(m->watched[first] | m->watched[last], 0)) {
+        /* Code only (data next to code: common) goes straight to it. */
+        if ((m->watched[first] | m->watched[last]) == MEMORY_WATCH_CODE && last - first < 2)
+            m->code_written(m->code_written_opaque, pa, len);
+        else
+            memory_store_watched(m, pa, len);
+    } else
         for (uint64_t p = first + 1; p < last; p++)      /* only for stores over 2 pages */
-            if (m->code_pages[p]) {
-                m->code_written(m->code_written_opaque, pa, len);
+            if (m->watched[p]) {
+                memory_store_watched(m, pa, len);
                 break;
             }
 }
 
 /* Copies between host buffers and guest physical RAM (for loaders, hcalls
- * and tests); false if any byte is outside RAM. Stores notify the code
- * watcher. */
+ * and tests); false if any byte is outside RAM. Stores notify the
+ * watchers, as stores by "another mechanism" (every vCPU's reservation on
+ * the bytes is lost). */
 bool memory_read(const struct guest_memory *m, uint64_t pa, void *buf, uint64_t len);
 bool memory_write(struct guest_memory *m, uint64_t pa, const void *buf, uint64_t len);
 

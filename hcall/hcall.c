@@ -256,10 +256,10 @@ int hcall_init(struct machine *m, char *err, size_t errlen)
         snprintf(err, errlen, "hcall_init: the hypercall layer is installed already");
         return -1;
     }
-    /* Two tree parts (RTAS's and ours): check there is room for both
-     * first, since a part cannot be taken back once added. */
-    if (m->n_fdt_parts + 2 > MACHINE_MAX_FDT_PARTS) {
-        snprintf(err, errlen, "hcall_init: no room for 2 more device-tree parts (%u of %u used)",
+    /* Three tree parts (RTAS's, SPLPAR's random node and ours): check
+     * there is room for all first, since a part cannot be taken back. */
+    if (m->n_fdt_parts + 3 > MACHINE_MAX_FDT_PARTS) {
+        snprintf(err, errlen, "hcall_init: no room for 3 more device-tree parts (%u of %u used)",
                  m->n_fdt_parts, MACHINE_MAX_FDT_PARTS);
         return -1;
     }
@@ -276,6 +276,10 @@ int hcall_init(struct machine *m, char *err, size_t errlen)
     m->hypervisor_opaque = l;
     platform_hcalls_register(m);
     hpt_hcalls_register(m);
+    if (splpar_register(m, err, errlen) < 0) {
+        hcall_destroy(m);
+        return -1;
+    }
     xics_register_type();
     if (rtas_init(m, err, errlen) < 0) {
         hcall_destroy(m);

@@ -74,6 +74,7 @@ bool hcall_write_be32(struct machine *m, uint64_t addr, uint32_t value);
 /* Inside hcall/: the pieces hcall_init() installs. */
 void platform_hcalls_register(struct machine *m);   /* platform.c */
 void hpt_hcalls_register(struct machine *m);        /* hpt_hcalls.c: if m->hpt exists */
+int splpar_register(struct machine *m, char *err, size_t errlen); /* splpar.c: VPA, H_CEDE, H_PROD... */
 void xics_register_type(void);                      /* xics.c, once per process */
 int hcall_fdt_rtas_node(void *fdt);                 /* /rtas's offset, created if absent */
 

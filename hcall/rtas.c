@@ -18,6 +18,7 @@
 
 #include "emu/input.h"
 #include "hcall/hcall.h"
+#include "hcall/xics.h"      /* the ibm,*-xive and ibm,int-* rows */
 
 /* QEMU's ppc64_phys_to_real(): the block address is a real address, the
  * top 4 bits (an 0xc... kernel address passed by mistake) are dropped. */
@@ -156,6 +157,58 @@ static void rtas_system_reboot(struct rtas_call_ctx *ctx)
 
 /* The guest's last words (Linux: the panic message), read as a string from
  * guest memory: up to the NUL, the end of RAM or RTAS_OS_TERM_MAX bytes. */
+/* ---- SMP: start-cpu, stop-self, query-cpu-stopped-state ----
+ * As QEMU's hw/ppc/spapr_rtas.c: an unknown cpu (server number) or wrong
+ * nargs/nret is a parameter error (-3), starting one that runs is a
+ * hardware error (-1). The started vCPU inherits the caller's LPCR[ILE]
+ * and LPCR[AIL]. */
+
+static void rtas_start_cpu(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 3 || ctx->nret != 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    struct cpu *t = machine_cpu_by_server(ctx->machine, ctx->args[0]);
+    if (!t) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    if (!t->stopped) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_HW_ERROR;
+        return;
+    }
+    const uint64_t inherit = LPCR_ILE | LPCR_AIL_MASK;
+    t->lpcr[0] = (t->lpcr[0] & ~inherit) | (ctx->cpu->lpcr[0] & inherit);
+    machine_cpu_start(ctx->machine, t, ctx->args[1], ctx->args[2]);
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+/* The caller stops; it never returns from the call, so (as QEMU) no
+ * status is written. The last vCPU to stop ends the run. */
+static void rtas_stop_self(struct rtas_call_ctx *ctx)
+{
+    machine_cpu_stop(ctx->machine, ctx->cpu);
+}
+
+/* rets[1]: 0 stopped, 2 running (PAPR; 1, "stop in progress", never
+ * happens here). A ceded or joined vCPU counts as running, as PAPR says;
+ * QEMU reports it stopped (it tests `halted`, which cede sets too). */
+static void rtas_query_cpu_stopped_state(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 1 || ctx->nret != 2) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    struct cpu *t = machine_cpu_by_server(ctx->machine, ctx->args[0]);
+    if (!t) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    ctx->rets[1] = t->stopped ? 0 : 2;
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
 static void rtas_ibm_os_term(struct rtas_call_ctx *ctx)
 {
     if (ctx->nargs < 1) {

@@ -104,6 +104,13 @@ struct cpu_hooks {
     void *opaque;
 };
 
+/* Whether a vCPU waits for something before it runs on (machine.c). */
+enum cpu_idle {
+    CPU_IDLE_NONE,      /* runs */
+    CPU_IDLE_CEDED,     /* H_CEDE: until an interrupt is pending (external, DEC) or H_PROD */
+    CPU_IDLE_JOINED,    /* H_JOIN: until H_PROD */
+};
+
 /* Why cpu_run returned. */
 enum cpu_stop {
     CPU_STOP_BUDGET,    /* ran the instructions it was given */
@@ -125,7 +132,7 @@ struct cpu {
     uint64_t cia;                /* address of the instruction executing */
     uint64_t tb_per_insn;        /* timebase ticks per instruction */
     uint32_t dec_bits;           /* 32, or the large decrementer's width */
-    bool stopped;                /* held stopped (secondary vCPUs until start-cpu) */
+    bool stopped;                /* held stopped (secondary vCPUs until start-cpu, stop-self) */
     bool isa300;                 /* ISA 3.0 additions (CA32/OV32 results, cnttz*, ...):
                                   * off for POWER8, whose ISA 2.07 has none of them */
     bool external_pending;       /* the interrupt controller's line to us */
@@ -135,6 +142,12 @@ struct cpu {
     struct decoded_page *run_page; /* the page being run, and its real address */
     uint64_t run_page_ra;
     FILE *exec_log;              /* -d exec: one line per instruction, or NULL */
+
+    /* Last, away from the interpreter's hot fields above. */
+    /* Transient: gave up the rest of its turn (H_CONFER); machine.c
+     * clears it when the turn ends. The lasting SMP state (idle, prod,
+     * the VPA registrations) is in the field list. */
+    bool yield;
 };
 
 /* Resets C to the state a pSeries vCPU has when the machine starts it:
@@ -157,6 +170,11 @@ uint64_t cpu_tb(const struct cpu *c);
 uint64_t cpu_read_dec(const struct cpu *c);
 void cpu_write_dec(struct cpu *c, uint64_t value);
 bool cpu_dec_pending(const struct cpu *c);
+/* Timebase ticks until DEC becomes pending (0: pending now). */
+uint64_t cpu_ticks_to_dec(const struct cpu *c);
+/* Moves C's timebase (and so its DEC) forward by TICKS without executing:
+ * time passing for a vCPU that is stopped, ceded or skipped (machine.c). */
+void cpu_tb_advance(struct cpu *c, uint64_t ticks);
 
 /* Interrupt delivery (exception.c): sets SRR0/SRR1 and the new MSR and
  * continues at the vector. SRR1_BITS go into SRR1's interrupt-specific

@@ -213,10 +213,16 @@ static bool reserve_aligned(struct cpu *c, uint64_t ea, unsigned size)
     return true;
 }
 
+/* A new reservation marks its page, so that a store there by another
+ * vCPU or a device finds it (memory.h, the machine's reservation watcher):
+ * the reservation is lost when another processor or mechanism stores into
+ * its granule. */
 static void reserve_set(struct cpu *c, uint64_t ra, unsigned size)
 {
     c->reserve_addr[0] = ra;
     c->reserve_len[0] = size;
+    if (size && ra < c->mem->ram_size)
+        c->mem->watched[ra >> GUEST_PAGE_SHIFT] |= MEMORY_WATCH_RESERVE;
 }
 
 /* Translates a stcx. (DSI as a store, even when it will fail) and consumes

@@ -166,7 +166,7 @@ static struct decoded_page *fetch_page(struct cpu *c)
         if (!(p = malloc(sizeof *p)))
             abort();    /* out of host memory: nothing sensible to do */
         c->decoded[page] = p;
-        c->mem->code_pages[page] = 1;
+        c->mem->watched[page] |= MEMORY_WATCH_CODE;
         page_reset(p, le);
     } else if (p->little_endian != le) {
         page_reset(p, le);

@@ -10,6 +10,13 @@
  * while DEC is negative, until a non-negative value is written. DEC is 32
  * bits unless LPCR[LD] selects the large decrementer of dec_bits bits (an
  * ISA 3.0 feature, advertised to the guest by `ibm,dec-bits`).
+ *
+ * With several vCPUs, each has its own icount, and tb_offset is what keeps
+ * their timebases one clock: a vCPU that does not execute for a while
+ * (stopped, ceded, or yielding the rest of its turn) has its tb_offset
+ * advanced by the ticks the others ran meanwhile (cpu_tb_advance; the
+ * machine's run loop says exactly when, machine.c). DEC is kept as a TB
+ * value, so it keeps counting down for such a vCPU too.
  */
 #include "emu/cpu/insn.h"
 
@@ -42,4 +49,18 @@ void cpu_write_dec(struct cpu *c, uint64_t value)
 bool cpu_dec_pending(const struct cpu *c)
 {
     return (cpu_read_dec(c) >> (dec_width(c) - 1)) & 1;
+}
+
+uint64_t cpu_ticks_to_dec(const struct cpu *c)
+{
+    if (cpu_dec_pending(c))
+        return 0;
+    /* DEC goes negative one tick after it reads 0 (and the 32-bit DEC
+     * reads at most 0x7fffffff here, else it would be pending). */
+    return cpu_read_dec(c) + 1;
+}
+
+void cpu_tb_advance(struct cpu *c, uint64_t ticks)
+{
+    c->tb_offset[0] += ticks;
 }

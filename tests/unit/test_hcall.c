@@ -205,7 +205,8 @@ static void test_unknown(void)
     const char *first = strstr(out, "0x1000");
     ok(first && !strstr(first + 1, "0x1000"), "an unknown opcode is reported once");
     has_substr(out, "0xf0f0", "each unknown opcode is reported");
-    is_i64(hcall(c, H_CEDE, 0, 0, 0, 0), H_FUNCTION, "a named but unregistered hcall: H_FUNCTION");
+    is_i64(hcall(c, H_HOME_NODE_ASSOCIATIVITY, 0, 0, 0, 0), H_FUNCTION,
+           "a named but unregistered hcall: H_FUNCTION");
     is_i64(hcall(c, (1ull << 32) | H_SET_SPRG0, 0, 0, 0, 0), H_FUNCTION,
            "an opcode above 32 bits is not truncated into a known one");
 
@@ -512,7 +513,8 @@ static void *build_tree(struct machine *m)
 static void test_hypertas(void)
 {
     static const char platform_sets[] =
-        "hcall-sprg0\0hcall-dabr\0hcall-copy\0hcall-debug\0hcall-xdabr\0hcall-set-mode";
+        "hcall-sprg0\0hcall-dabr\0hcall-copy\0hcall-debug\0hcall-splpar\0hcall-xdabr\0hcall-join\0"
+        "hcall-set-mode";
     void *fdt = build_tree(&mach);
     int node = fdt_path_offset(fdt, "/rtas"), len = -1;
     const char *prop = fdt_getprop(fdt, node, "ibm,hypertas-functions", &len);
