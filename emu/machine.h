@@ -40,6 +40,7 @@ struct machine_config {
     const char *bios;            /* -bios */
     const char *machine_file;    /* -machine FILE (.dts or .dtb), NULL: the shipped pSeries */
     const char *serial;          /* -serial stdio|file:PATH|null, default stdio */
+    const char *nvram;           /* -nvram FILE, NULL: 64 KiB in memory (vio/nvram.c) */
     bool rtc_fixed;              /* -rtc base=YYYY-MM-DDTHH:MM:SS (else base=utc) */
     int64_t rtc_base;            /* with rtc_fixed: that time, seconds since the epoch */
     uint64_t max_insns;          /* stop (EXIT_LIMIT) after this many instructions, 0 = none */

@@ -2,7 +2,8 @@
  * `ppcrr run`: boot a guest and run it until it powers off. Options follow
  * QEMU's spelling (-kernel, -initrd, -append, -m, -smp, -bios, -machine,
  * -serial, -nographic, -rtc, -d exec) so that users' habits carry over;
- * ppcrr's own are -dumpdtb FILE and -max-insns N.
+ * ppcrr's own are -dumpdtb FILE, -max-insns N and -nvram FILE (on QEMU a
+ * -drive given to the spapr-nvram device).
  *
  * Exit status: the guest's power-off code (RTAS power-off: 0; the power
  * device: the code it was given), 0 on reboot or Ctrl-A x, 1 when the guest
@@ -41,6 +42,9 @@ const char cmd_run_usage[] =
     "                      unix:PATH,server[,nowait], tcp:[127.0.0.1]:PORT,server[,nowait]\n"
     "                      (loopback only), script:FILE (expect/send lines, for tests)\n"
     "  -nographic          console on stdio (the default; accepted for QEMU users)\n"
+    "  -nvram FILE         the NVRAM's backing file (its size, 8K to 1M-16; a new\n"
+    "                      or empty one is made 64K and formatted), written on\n"
+    "                      every store; without it 64K in memory\n"
     "  -rtc base=WHEN      the guest's clock: utc (host time, default) or a fixed\n"
     "                      YYYY-MM-DDTHH:MM:SS (deterministic)\n"
     "  -d exec             log every instruction and the registers it changed\n"
@@ -87,9 +91,10 @@ static bool parse_size(const char *s, uint64_t *out)
 static int take_option(struct run_options *o, const char *opt, const char *val)
 {
     struct machine_config *c = &o->cfg;
-    const char *const path_opts[] = { "-kernel", "-initrd", "-append", "-bios", "-serial", "-dumpdtb", "-D" };
+    const char *const path_opts[] = { "-kernel", "-initrd", "-append", "-bios", "-serial", "-nvram", "-dumpdtb",
+                                     "-D" };
     const char **const path_dest[] = { &c->kernel, &c->initrd, &c->append, &c->bios, &c->serial,
-                                       &o->dumpdtb, &o->log_file };
+                                       &c->nvram, &o->dumpdtb, &o->log_file };
     for (size_t i = 0; i < sizeof path_opts / sizeof path_opts[0]; i++)
         if (strcmp(opt, path_opts[i]) == 0) {
             *path_dest[i] = val;

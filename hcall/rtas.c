@@ -3,7 +3,9 @@
  * unpacks a call's argument block and runs the call from the table in
  * rtas.def, the /rtas tree part (one property per implemented call, the
  * shim's place and size), and the calls themselves: console output, the
- * time of day, power-off, reboot and ibm,os-term.
+ * time of day, power-off, reboot, ibm,os-term, and what a Linux guest
+ * asks during boot and shutdown -- event scans, system parameters, FWNMI
+ * registration, indicators and sensors, and the NVRAM a device attaches.
  *
  * A block the guest gets wrong never reaches host memory: every word goes
  * through the bounds-checked guest memory accessors. Status codes and
@@ -27,8 +29,19 @@
 /* Longest ibm,os-term message kept (the machine's exit message size). */
 #define RTAS_OS_TERM_MAX (sizeof ((struct machine *)0)->exit_message - 1)
 
+/* ibm,nmi-register: PAPR wants both handlers in the first 32 MiB (and in
+ * the RMA), QEMU checks the same. */
+#define RTAS_FWNMI_LIMIT (32ull << 20)
+#define RTAS_FWNMI_UNSET UINT64_MAX
+
 struct rtas_state {
+    /* Guest-visible state. */
     int64_t tod_offset;          /* set-time-of-day: seconds ahead of the RTC input */
+    uint64_t fwnmi_sreset;       /* ibm,nmi-register: system-reset handler, or UNSET */
+    uint64_t fwnmi_mce;          /* ibm,nmi-register: machine-check handler, or UNSET */
+    /* Host side: the NVRAM device's buffer (rtas_attach_nvram). */
+    bool has_nvram;
+    struct rtas_nvram nvram;
 };
 
 const uint8_t rtas_shim[RTAS_SHIM_SIZE] = {
@@ -232,6 +245,261 @@ static void rtas_ibm_os_term(struct rtas_call_ctx *ctx)
     ctx->rets[0] = RTAS_OUT_SUCCESS;
 }
 
+/* ---- event-scan, check-exception ----
+ * No event source here (no EPOW, hotplug or error injection) ever queues
+ * an event, so both answer 1, "no errors found" -- QEMU's answer
+ * (spapr_events.c) when its queue holds nothing for the mask -- once the
+ * counts are right: event-scan (mask, critical, buffer, length) exactly 4
+ * arguments, check-exception (vector, info, mask, critical, buffer,
+ * length[, extended info]) 6 or 7; one result. Linux's rtasd calls
+ * event-scan at the rtas-event-scan-rate; check-exception only comes from
+ * /event-sources interrupts, which this machine does not describe. */
+static void rtas_event_scan(struct rtas_call_ctx *ctx)
+{
+    bool ok = ctx->nargs == 4 && ctx->nret == 1;
+    ctx->rets[0] = ok ? RTAS_OUT_NO_ERRORS_FOUND : (uint32_t)RTAS_OUT_PARAM_ERROR;
+}
+
+static void rtas_check_exception(struct rtas_call_ctx *ctx)
+{
+    bool ok = ctx->nargs >= 6 && ctx->nargs <= 7 && ctx->nret == 1;
+    ctx->rets[0] = ok ? RTAS_OUT_NO_ERRORS_FOUND : (uint32_t)RTAS_OUT_PARAM_ERROR;
+}
+
+/* ---- ibm,get-system-parameter, ibm,set-system-parameter ----
+ * (parameter, buffer, length). The buffer gets a big-endian 16-bit value
+ * length, then as much of the value as fits in length - 2 bytes; a buffer
+ * shorter than the length word is status -9999 (QEMU's sysparm_st). The
+ * parameters QEMU answers are the rows below; any other (Linux 6.1 asks
+ * 44, CMO, in pSeries_cmo_feature_init and 50, TLB block invalidate, at
+ * boot; 43 and 55 from lparcfg) is -3, "not supported", as on QEMU, which
+ * makes Linux carry on without the feature. */
+#define RTAS_SYSPARM_SPLPAR_CHARACTERISTICS 20
+#define RTAS_SYSPARM_DIAGNOSTICS_RUN_MODE 42
+#define RTAS_SYSPARM_UUID 48
+
+/* Writes the value into LEN bytes; returns its length, or -1 if it does
+ * not fit (the call then says not supported: it never happens). */
+typedef int (*sysparm_fn)(struct machine *m, char *out, size_t len);
+
+/* lparcfg's shared-processor string, QEMU's fields and values (no hotplug,
+ * so the maximum CPU count is -smp). QEMU adds HostThrs only under KVM. */
+static int sysparm_splpar(struct machine *m, char *out, size_t len)
+{
+    int n = snprintf(out, len, "MaxEntCap=%u,DesMem=%llu,DesProcs=%u,MaxPlatProcs=%u", m->ncpus,
+                     (unsigned long long)(m->mem.ram_size >> 20), m->ncpus, m->ncpus);
+    return n < 0 || (size_t)n >= len ? -1 : n + 1;       /* with its NUL, as QEMU */
+}
+
+/* One byte: 0, diagnostics disabled (QEMU's DIAGNOSTICS_RUN_MODE_DISABLED). */
+static int sysparm_diag_run_mode(struct machine *m, char *out, size_t len)
+{
+    (void)m;
+    (void)len;
+    out[0] = 0;
+    return 1;
+}
+
+/* QEMU returns the VM's UUID if one was given, else nothing (length 0);
+ * ppcrr has no UUID (the root has no vm,uuid). */
+static int sysparm_uuid(struct machine *m, char *out, size_t len)
+{
+    (void)m;
+    (void)out;
+    (void)len;
+    return 0;
+}
+
+static const struct {
+    uint32_t parameter;
+    sysparm_fn get;
+} sysparm_table[] = {
+    { RTAS_SYSPARM_SPLPAR_CHARACTERISTICS, sysparm_splpar },
+    { RTAS_SYSPARM_DIAGNOSTICS_RUN_MODE, sysparm_diag_run_mode },
+    { RTAS_SYSPARM_UUID, sysparm_uuid },
+};
+
+static sysparm_fn sysparm_find(uint32_t parameter)
+{
+    for (size_t i = 0; i < sizeof sysparm_table / sizeof sysparm_table[0]; i++)
+        if (sysparm_table[i].parameter == parameter)
+            return sysparm_table[i].get;
+    return NULL;
+}
+
+/* QEMU reads its three arguments whatever nargs says; here a wrong count
+ * is a parameter error, and so is a buffer that is not all in RAM (QEMU
+ * drops stores outside RAM silently). */
+static void rtas_ibm_get_system_parameter(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 3 || ctx->nret != 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    uint32_t parameter = ctx->args[0], buffer = ctx->args[1], length = ctx->args[2];
+    sysparm_fn get = sysparm_find(parameter);
+    char value[256];
+    int vlen = get ? get(ctx->machine, value, sizeof value) : -1;
+    if (vlen < 0) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_NOT_SUPPORTED;
+        return;
+    }
+    if (length < 2) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_SYSPARM_PARAM_ERROR;
+        return;
+    }
+    uint32_t n = length - 2 < (uint32_t)vlen ? length - 2 : (uint32_t)vlen;
+    struct guest_memory *mem = &ctx->machine->mem;
+    if (!memory_ram_ptr(mem, buffer, 2ull + n)) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    uint8_t len_be[2] = { (uint8_t)(vlen >> 8), (uint8_t)vlen };
+    memory_write(mem, buffer, len_be, 2);
+    if (n)
+        memory_write(mem, buffer + 2, value, n);
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+/* (parameter, buffer). Nothing is settable: the parameters get answers
+ * are -9002, "not authorized", the rest -3 (QEMU's answers). */
+static void rtas_ibm_set_system_parameter(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 2 || ctx->nret != 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    ctx->rets[0] = sysparm_find(ctx->args[0]) ? (uint32_t)RTAS_OUT_NOT_AUTHORIZED
+                                              : (uint32_t)RTAS_OUT_NOT_SUPPORTED;
+}
+
+/* ---- ibm,nmi-register, ibm,nmi-interlock (FWNMI) ----
+ * Linux's fwnmi_init registers its system-reset and machine-check
+ * handlers' real addresses at boot; without success it runs its own
+ * vectors and prints nothing worse. The addresses are kept (guest-visible
+ * state) but nothing delivers a machine check yet. Handlers at or above
+ * 32 MiB or outside the RMA: -3, as QEMU (PAPR's limit). QEMU reads the two
+ * arguments without checking the counts; here a wrong count is -3. */
+static void rtas_ibm_nmi_register(struct rtas_call_ctx *ctx)
+{
+    if (ctx->nargs != 2 || ctx->nret != 1) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    uint64_t rma = ctx->machine->mem.ram_size < MACHINE_RMA_MAX ? ctx->machine->mem.ram_size
+                                                                 : MACHINE_RMA_MAX;
+    uint64_t limit = rma < RTAS_FWNMI_LIMIT ? rma : RTAS_FWNMI_LIMIT;
+    uint32_t sreset = ctx->args[0], mce = ctx->args[1];
+    if (sreset >= limit || mce >= limit) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    struct rtas_state *s = rtas_state_of(ctx->machine);
+    s->fwnmi_sreset = sreset;
+    s->fwnmi_mce = mce;
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+/* Called at the end of an FWNMI handler. Before ibm,nmi-register: -3, as
+ * QEMU. After it: success -- QEMU answers success whenever the caller is
+ * not a vCPU holding the machine-check interlock (Linux calls this after
+ * system resets too, which are never interlocked), and no vCPU here ever
+ * holds it, as no machine check is delivered. */
+static void rtas_ibm_nmi_interlock(struct rtas_call_ctx *ctx)
+{
+    bool registered = rtas_state_of(ctx->machine)->fwnmi_mce != RTAS_FWNMI_UNSET;
+    ctx->rets[0] = registered ? RTAS_OUT_SUCCESS : (uint32_t)RTAS_OUT_PARAM_ERROR;
+}
+
+/* ---- set-indicator, get-sensor-state ----
+ * The only indicators and sensors QEMU implements are the dynamic-
+ * reconfiguration ones of its DR connectors: indicators 9001 (isolation),
+ * 9002 (DR) and 9003 (allocation), sensor 9003 (entity sense), each
+ * addressed by a DRC index from ibm,drc-indexes. This machine has no DR
+ * connectors (no hotplug) and so no DRC index, and Linux -- which asks
+ * about connectors only when the tree lists some, and the EPOW sensor (9)
+ * only on an /event-sources interrupt -- gets -3 for any of them, "no
+ * such indicator" (QEMU: -3 for an unknown DRC index or an unimplemented
+ * type alike). get-sensor-state's state result is 0 then, as QEMU. */
+static void rtas_set_indicator(struct rtas_call_ctx *ctx)
+{
+    /* (type, index, new state) → status; every path is -3 today, but a
+     * wrong count is a parameter error, not a missing indicator. */
+    bool counts_ok = ctx->nargs == 3 && ctx->nret == 1;
+    ctx->rets[0] = counts_ok ? (uint32_t)RTAS_OUT_NO_SUCH_INDICATOR : (uint32_t)RTAS_OUT_PARAM_ERROR;
+}
+
+static void rtas_get_sensor_state(struct rtas_call_ctx *ctx)
+{
+    /* (type, index) → status, state. */
+    if (ctx->nargs != 2 || ctx->nret != 2) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return;
+    }
+    ctx->rets[0] = (uint32_t)RTAS_OUT_NO_SUCH_INDICATOR;
+    ctx->rets[1] = 0;
+}
+
+/* ---- nvram-fetch, nvram-store ----
+ * (offset, buffer, length) → status, bytes moved, as QEMU's spapr_nvram.c:
+ * counts other than 3 and 2 are -3; no NVRAM device -1 (QEMU's answer
+ * when its device is missing); a range past the end of the NVRAM -3 with
+ * 0 moved. A guest buffer not all in RAM is -3 with 0 moved too (QEMU
+ * would copy into whatever it could map): nothing outside the NVRAM or
+ * RAM is ever touched. The range is checked in 64 bits, so offset +
+ * length cannot wrap. */
+static bool nvram_args(struct rtas_call_ctx *ctx, struct rtas_nvram **nv, uint64_t *offset,
+                       uint64_t *buffer, uint64_t *len)
+{
+    if (ctx->nargs != 3 || ctx->nret != 2) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return false;
+    }
+    struct rtas_state *s = rtas_state_of(ctx->machine);
+    ctx->rets[1] = 0;
+    if (!s->has_nvram) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_HW_ERROR;
+        return false;
+    }
+    *nv = &s->nvram;
+    *offset = ctx->args[0];
+    *buffer = ctx->args[1];
+    *len = ctx->args[2];
+    if (*offset + *len > s->nvram.size || !memory_ram_ptr(&ctx->machine->mem, *buffer, *len)) {
+        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+        return false;
+    }
+    return true;
+}
+
+static void rtas_nvram_fetch(struct rtas_call_ctx *ctx)
+{
+    struct rtas_nvram *nv;
+    uint64_t offset, buffer, len;
+    if (!nvram_args(ctx, &nv, &offset, &buffer, &len))
+        return;
+    if (len)
+        memory_write(&ctx->machine->mem, buffer, nv->buf + offset, len);
+    ctx->rets[0] = RTAS_OUT_SUCCESS;
+    ctx->rets[1] = (uint32_t)len;
+}
+
+/* A store the device cannot write through to its file is -1 with 0 bytes
+ * stored (QEMU: -1 and what its block layer wrote); the NVRAM itself
+ * still holds the new bytes, as in QEMU. */
+static void rtas_nvram_store(struct rtas_call_ctx *ctx)
+{
+    struct rtas_nvram *nv;
+    uint64_t offset, buffer, len;
+    if (!nvram_args(ctx, &nv, &offset, &buffer, &len))
+        return;
+    if (len)
+        memory_read(&ctx->machine->mem, buffer, nv->buf + offset, len);
+    bool written = !nv->stored || len == 0 || nv->stored(nv->opaque, (uint32_t)offset, (uint32_t)len);
+    ctx->rets[0] = written ? RTAS_OUT_SUCCESS : (uint32_t)RTAS_OUT_HW_ERROR;
+    ctx->rets[1] = written ? (uint32_t)len : 0;
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 const struct rtas_call_info rtas_table[] = {
@@ -345,9 +613,19 @@ uint32_t rtas_size(const struct machine *m)
     return RTAS_SHIM_SIZE + RTAS_ERROR_LOG_MAX + m->ncpus * 16u + 8u;
 }
 
+/* Row I goes into /rtas: implemented, and for the NVRAM calls only with
+ * an NVRAM attached -- QEMU registers them from its NVRAM device, and
+ * Linux's pseries nvram code needs both tokens and the nvram node. */
+static bool rtas_published(const struct rtas_state *s, size_t i)
+{
+    rtas_fn fn = rtas_table[i].fn;
+    if (fn == rtas_nvram_fetch || fn == rtas_nvram_store)
+        return s->has_nvram;
+    return fn != NULL;
+}
+
 static int rtas_fdt_part(struct machine *m, void *fdt, void *opaque)
 {
-    (void)opaque;
     uint64_t base = rtas_base(m);
     uint8_t now[RTAS_SHIM_SIZE];
     /* The tree is built after the images are loaded: one that landed on
@@ -359,7 +637,7 @@ static int rtas_fdt_part(struct machine *m, void *fdt, void *opaque)
     }
     int node = hcall_fdt_rtas_node(fdt), err = node < 0 ? node : 0;
     for (size_t i = 0; i < rtas_table_count && !err; i++)
-        if (rtas_table[i].fn)
+        if (rtas_published(opaque, i))
             err = fdt_setprop_u32(fdt, node, rtas_table[i].name, RTAS_TOKEN_BASE + (uint32_t)i);
     const struct {
         const char *name;
@@ -396,6 +674,7 @@ int rtas_init(struct machine *m, char *err, size_t errlen)
         snprintf(err, errlen, "rtas: out of memory");
         return -1;
     }
+    s->fwnmi_sreset = s->fwnmi_mce = RTAS_FWNMI_UNSET;
     memory_write(&m->mem, rtas_base(m), rtas_shim, sizeof rtas_shim);
     hcall_register(m, KVMPPC_H_RTAS, h_rtas, s);
     if (machine_add_fdt_part(m, rtas_fdt_part, s) < 0) {
@@ -412,4 +691,14 @@ void rtas_destroy(struct machine *m)
     struct rtas_state *s = rtas_state_of(m);
     hcall_unregister(m, KVMPPC_H_RTAS);
     free(s);
+}
+
+int rtas_attach_nvram(struct machine *m, const struct rtas_nvram *nvram)
+{
+    struct rtas_state *s = rtas_state_of(m);
+    if (!s || s->has_nvram || !nvram->buf)
+        return -1;
+    s->nvram = *nvram;
+    s->has_nvram = true;
+    return 0;
 }

@@ -44,6 +44,8 @@
 #define RTAS_OUT_PARAM_ERROR (-3)
 #define RTAS_OUT_NOT_SUPPORTED (-3)
 #define RTAS_OUT_NOT_AUTHORIZED (-9002)
+#define RTAS_OUT_NO_ERRORS_FOUND 1          /* event-scan, check-exception: no event */
+#define RTAS_OUT_SYSPARM_PARAM_ERROR (-9999) /* ibm,get-system-parameter: buffer too small */
 
 struct rtas_call_ctx {
     struct machine *machine;
@@ -86,5 +88,19 @@ uint32_t rtas_size(const struct machine *m);
  * NULL if it is not in the table. */
 uint32_t rtas_token(const char *name);
 const char *rtas_token_name(uint32_t token);
+
+/* The partition's NVRAM, which a device (vio/nvram.c) attaches: nvram-fetch
+ * and nvram-store copy between BUF (SIZE bytes, owned by the device) and
+ * guest memory; after a store, STORED (if set) is told the range so the
+ * device can write it through to its file, and a false return makes the
+ * store's status a hardware error. One per partition: a second attach, or
+ * one before rtas_init, fails. Without one the two calls are not in /rtas. */
+struct rtas_nvram {
+    uint8_t *buf;
+    uint32_t size;
+    bool (*stored)(void *opaque, uint32_t offset, uint32_t len);
+    void *opaque;
+};
+int rtas_attach_nvram(struct machine *m, const struct rtas_nvram *nvram);
 
 #endif

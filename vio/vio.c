@@ -29,6 +29,7 @@
 /* Defined in vty.c. Declared here because vio.h (not owned by this file)
  * has no private section yet; it belongs in a vio-internal header. */
 void vty_register_type(void);
+void nvram_register_type(void);     /* nvram.c */
 
 static int bus_check_cells(struct device *dev, char *err, size_t errlen)
 {
@@ -137,6 +138,7 @@ int vio_init(struct machine *m, char *err, size_t errlen)
         registered = true;
         device_type_register(&vio_bus_type);
         vty_register_type();
+        nvram_register_type();
     }
     return 0;
 }

@@ -6,20 +6,23 @@
 # differ (times, addresses, call counts) are on '#' lines, which are not
 # compared. Both runs' output follows as comments.
 #
-#   compare_guest.sh [--stdin TEXT] [--machine M] [--ram MIB] PPCRR GUEST.elf QEMU GUEST.bin
+#   compare_guest.sh [--stdin TEXT] [--machine M] [--ram MIB] [--smp N] PPCRR GUEST.elf QEMU GUEST.bin
 #
-# --machine M is QEMU's -M argument, --ram the RAM of both (see run_guest.sh).
+# --machine M is QEMU's -M argument, --ram the RAM of both, --smp N their
+# vCPUs (see run_guest.sh).
 set -u
 
 here=$(dirname "$0")
 stdin_opt=
 machine=pseries
 ram=512
+smp=1
 while [ $# -gt 0 ]; do
     case $1 in
     --stdin) stdin_opt=$2; shift 2 ;;
     --machine) machine=$2; shift 2 ;;
     --ram) ram=$2; shift 2 ;;
+    --smp) smp=$2; shift 2 ;;
     *) break ;;
     esac
 done
@@ -33,10 +36,10 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 run() {   # kind emulator image lines-file output-file
     if [ -n "$stdin_opt" ]; then
-        sh "$here/run_guest.sh" --stdin "$stdin_opt" --machine "$machine" --ram "$ram" \
+        sh "$here/run_guest.sh" --stdin "$stdin_opt" --machine "$machine" --ram "$ram" --smp "$smp" \
             --guest-lines "$4" "$1" "$2" "$3" > "$5"
     else
-        sh "$here/run_guest.sh" --machine "$machine" --ram "$ram" --guest-lines "$4" \
+        sh "$here/run_guest.sh" --machine "$machine" --ram "$ram" --smp "$smp" --guest-lines "$4" \
             "$1" "$2" "$3" > "$5"
     fi
 }

@@ -9,7 +9,7 @@
 # within the time limit, and (optionally) the console showed some text.
 #
 #   run_guest.sh [--exit N] [--stdin TEXT] [--expect TEXT] [--timeout S]
-#                [--guest-lines FILE] [--machine M] [--ram MIB] [--stamp]
+#                [--guest-lines FILE] [--machine M] [--ram MIB] [--smp N] [--stamp]
 #                KIND EMULATOR IMAGE
 #
 # KIND: ppcrr       EMULATOR run -kernel IMAGE -nographic      (IMAGE: the ELF)
@@ -19,6 +19,7 @@
 # --machine M replaces QEMU's "-M pseries" argument (e.g. with a machine
 # property such as cap-hpt-max-page-size=16M); ppcrr ignores it.
 # --ram MIB is the guest's RAM on either (-m; 512 without it).
+# --smp N gives either emulator N vCPUs (-smp N; one without it).
 # --stamp (for benchmark guests, not with --stdin) reads the host's clock as
 # each console line arrives: a part the guest brackets with "# bench-begin
 # WHAT" and "# bench-end WHAT COUNT UNIT" is reported as "# host clock:
@@ -29,7 +30,7 @@
 set -u
 
 want_exit=0 stdin_text='' has_stdin=0 expect='' limit=60 guest_lines=/dev/null machine=pseries
-stamp=0 ram=
+stamp=0 ram= smp=
 while [ $# -gt 0 ]; do
     case $1 in
     --exit) want_exit=$2; shift 2 ;;
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --machine) machine=$2; shift 2 ;;
     --stamp) stamp=1; shift ;;
     --ram) ram=$2; shift 2 ;;
+    --smp) smp=$2; shift 2 ;;
     --) shift; break ;;
     -*) echo "Bail out! run_guest.sh: unknown option $1"; exit 1 ;;
     *) break ;;
@@ -55,9 +57,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/run_guest.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 case $kind in
-ppcrr) set -- "$emu" run -kernel "$image" -nographic ${ram:+-m "$ram"} ;;
-ppcrr-bios) set -- "$emu" run -bios "$image" -nographic ${ram:+-m "$ram"} ;;
-qemu) set -- "$emu" -M "$machine" -cpu POWER8 -m "${ram:-512}" -nographic -monitor none -no-reboot \
+ppcrr) set -- "$emu" run -kernel "$image" -nographic ${ram:+-m "$ram"} ${smp:+-smp "$smp"} ;;
+ppcrr-bios) set -- "$emu" run -bios "$image" -nographic ${ram:+-m "$ram"} ${smp:+-smp "$smp"} ;;
+qemu) set -- "$emu" -M "$machine" -cpu POWER8 -m "${ram:-512}" ${smp:+-smp "$smp"} -nographic -monitor none -no-reboot \
           -bios "$image" ;;
 *) echo "Bail out! run_guest.sh: unknown kind $kind"; exit 1 ;;
 esac

@@ -99,6 +99,7 @@ static const struct device_type fake_types[] = {
     { .compatible = "IBM,ppc-xicp", .realize = xics_realize },
     { .compatible = "IBM,vdevice" },
     { .compatible = "hvterm1", .realize = vty_realize, .fdt_fixup = vty_fixup },
+    { .compatible = "qemu,spapr-nvram" },
     { .compatible = "ppcrr,power", .realize = power_realize, .state_size = sizeof(struct regs) },
     { .compatible = "test,plain" },
     { .compatible = "test,failing", .realize = failing_realize },
@@ -160,14 +161,15 @@ static void test_default_binds(void)
     ok(desc_load(&m, NULL, err, sizeof err) == 0, "the shipped description loads: %s", err);
     is_str(fdt_getprop(m.desc, 0, "model", NULL), "IBM pSeries (emulated by ppcrr)", "its model");
     ok(desc_bind_devices(&m, err, sizeof err) == 0, "and binds to the fake types: %s", err);
-    is_u64(m.ndevices, 4, "four devices");
+    is_u64(m.ndevices, 5, "five devices");
     static const char *const want[][2] = {
         { "/interrupt-controller", "xics" },
         { "/vdevice", "vdevice" },
         { "/vdevice/vty@71000000", "vty0" },
+        { "/vdevice/nvram@71000001", "nvram" },
         { "/power@f00000000000", "power" },
     };
-    for (size_t i = 0; i < 4 && i < m.ndevices; i++) {
+    for (size_t i = 0; i < 5 && i < m.ndevices; i++) {
         is_str(m.devices[i]->path, want[i][0], "device %zu in tree order (parents first)", i);
         is_str(m.devices[i]->name, want[i][1], "named after its alias");
     }

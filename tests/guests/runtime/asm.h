@@ -54,6 +54,10 @@
 #define USER_CTX_MSR 176
 #define USER_CTX_SIZE 184
 
+/* Secondary CPUs' stacks (start.S): RT_MAX_CPUS of 16 KiB. */
+#define RT_MAX_CPUS 8
+#define RT_CPU_STACK_SHIFT 14
+
 #ifdef __ASSEMBLER__
 /* An absolute address below 2 GiB (the guests are linked at 0); works
  * for r0 too, unlike an addis/addi pair. */

@@ -134,6 +134,30 @@ long rtas_call(uint32_t token, int nargs, int nret, const uint32_t *args, uint32
 /* By name; the status (rets[0]) or -100 if the token is missing. */
 int rtas_call_named(const char *name, int nargs, int nret, const uint32_t *args, uint32_t *rets);
 
+/* ---- SMP (runtime/smp.c) ---- */
+
+/* The vCPUs of /cpus: their ids (the `reg` RTAS start-cpu takes), in
+ * device-tree order, and the boot CPU's (the FDT header's
+ * boot_cpuid_phys). smp_cpus() fills ids (up to max) and returns the count. */
+int smp_cpus(uint32_t *ids, int max);
+uint32_t smp_boot_id(void);
+/* Where RTAS start-cpu sends a secondary: it runs rt_secondary_fn(r3) on
+ * stack slot r3 & 0xff (< RT_MAX_CPUS - 1), then RTAS stop-self. */
+extern void rt_secondary_start(void);
+extern void (*volatile rt_secondary_fn)(unsigned long arg);
+/* start-cpu of ID at rt_secondary_start with r3 = ARG: the RTAS status. */
+int smp_start_cpu(uint32_t id, unsigned long arg);
+/* query-cpu-stopped-state: the status; *state = rets[1]. */
+int smp_query_cpu(uint32_t id, uint32_t *state);
+/* RTAS stop-self on a private argument block (safe on any CPU). */
+void smp_stop_self(void);
+/* Atomics (lwarx/stwcx.): returns the new value / the old value. */
+uint32_t atomic_add(volatile uint32_t *p, uint32_t v);
+uint32_t atomic_cmpxchg(volatile uint32_t *p, uint32_t old, uint32_t new_);
+void spin_lock(volatile uint32_t *l);
+void spin_unlock(volatile uint32_t *l);
+static inline void smp_mb(void) { __asm__ volatile("sync" ::: "memory"); }
+
 /* ---- interrupts ---- */
 
 struct exc_frame {

@@ -116,6 +116,52 @@ rt_entry_le:
     b       .
 
 /*
+ * Secondary CPUs (RTAS start-cpu with start = rt_secondary_start, r3 = the
+ * argument): they enter big-endian in real mode like the boot CPU, switch
+ * to little-endian the same way, take a stack of their own (slot r3 & 0xff
+ * of rt_cpu_stacks) and call rt_secondary_c(r3) (rt.c), which runs the
+ * guest's rt_secondary_fn and stops the CPU with RTAS stop-self.
+ */
+    .balign 4
+    .globl rt_secondary_start
+rt_secondary_start:
+    tdi     0, 0, 0x48
+    b       1f
+    BE_INSN 0x39600001          /* li      r11,1 */
+    BE_INSN 0x796bf806          /* sldi    r11,r11,63 */
+    BE_INSN 0x616b1001          /* ori     r11,r11,0x1001 */
+    BE_INSN 0x429f0005          /* bcl     20,31,$+4 */
+    BE_INSN 0x7d4802a6          /* mflr    r10 */
+    BE_INSN 0x394a0014          /* addi    r10,r10,20 */
+    BE_INSN 0x7d5a03a6          /* mtsrr0  r10 */
+    BE_INSN 0x7d7b03a6          /* mtsrr1  r11 */
+    BE_INSN 0x4c000024          /* rfid */
+    b       2f
+1:  mfmsr   12
+    li      11, 1
+    sldi    11, 11, 63
+    or      11, 11, 12
+    mtmsrd  11
+2:  LOAD_ADDR(2, .TOC.)
+    LOAD_ADDR(1, rt_cpu_stacks)
+    andi.   11, 3, 0xff
+    addi    11, 11, 1
+    sldi    11, 11, RT_CPU_STACK_SHIFT
+    add     1, 1, 11
+    li      0, 0
+    stdu    0, -STACK_FRAME_MIN(1)
+    bl      rt_secondary_c      /* does not return */
+    nop
+    b       .
+
+    .section .bss
+    .balign 16
+    .globl rt_cpu_stacks
+rt_cpu_stacks:
+    .space (RT_MAX_CPUS << RT_CPU_STACK_SHIFT)
+    .text
+
+/*
  * Common interrupt entry: r13 = vector, SPRG2 = the interrupted r13.
  * Supervisor state keeps its stack (below the ABI's 288-byte red zone);
  * problem state gets the exception stack, since its r1 is not ours to
