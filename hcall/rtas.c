@@ -283,7 +283,9 @@ static void rtas_check_exception(struct rtas_call_ctx *ctx)
 typedef int (*sysparm_fn)(struct machine *m, char *out, size_t len);
 
 /* lparcfg's shared-processor string, QEMU's fields and values (no hotplug,
- * so the maximum CPU count is -smp). QEMU adds HostThrs only under KVM. */
+ * so the maximum CPU count is -smp). QEMU 7.2 also adds HostThrs=N (seen under TCG
+ * too, HostThrs=8); ppcrr leaves it out: it would describe the host, which
+ * DESIGN.md §2 keeps out of the guest. */
 static int sysparm_splpar(struct machine *m, char *out, size_t len)
 {
     int n = snprintf(out, len, "MaxEntCap=%u,DesMem=%llu,DesProcs=%u,MaxPlatProcs=%u", m->ncpus,
