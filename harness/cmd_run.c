@@ -50,6 +50,8 @@ const char cmd_run_usage[] =
     "  -d exec             log every instruction and the registers it changed\n"
     "  -D FILE             where -d logs go (default stderr)\n"
     "  -dumpdtb FILE       write the guest's device tree to FILE and exit\n"
+    "  -dump-state FILE    at the end, write every vCPU's registers and digests\n"
+    "                      of RAM and the hashed page table to FILE\n"
     "  -max-insns N        stop after N instructions (exit status 124)\n"
     "  -no-reboot          accepted: a guest reboot always ends the run\n"
     "  -h, --help          show this text\n"
@@ -61,6 +63,7 @@ const char cmd_run_usage[] =
 struct run_options {
     struct machine_config cfg;
     const char *dumpdtb;
+    const char *dump_state;
     const char *log_file;
     bool log_exec;
 };
@@ -92,9 +95,9 @@ static int take_option(struct run_options *o, const char *opt, const char *val)
 {
     struct machine_config *c = &o->cfg;
     const char *const path_opts[] = { "-kernel", "-initrd", "-append", "-bios", "-serial", "-nvram", "-dumpdtb",
-                                     "-D" };
+                                      "-dump-state", "-D" };
     const char **const path_dest[] = { &c->kernel, &c->initrd, &c->append, &c->bios, &c->serial,
-                                       &c->nvram, &o->dumpdtb, &o->log_file };
+                                       &c->nvram, &o->dumpdtb, &o->dump_state, &o->log_file };
     for (size_t i = 0; i < sizeof path_opts / sizeof path_opts[0]; i++)
         if (strcmp(opt, path_opts[i]) == 0) {
             *path_dest[i] = val;
@@ -167,6 +170,41 @@ static int write_dtb(const struct machine *m, const char *path)
     if (f && fclose(f) != 0)
         ok = false;
     if (!ok) {
+        fprintf(stderr, "ppcrr: %s: cannot write: %s\n", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* FNV-1a over LEN bytes, continuing from H. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The guest-visible state at the end of a run, as text two runs can be
+ * compared with (`cmp`): each vCPU's field list, then digests of RAM and
+ * of the hashed page table. Determinism tests use it (DESIGN.md §2). */
+static int write_state(const struct machine *m, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "ppcrr: %s: cannot create: %s\n", path, strerror(errno));
+        return 1;
+    }
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        fprintf(f, "vcpu %u%s\n", i, m->cpus[i].stopped ? " (stopped)" : "");
+        cpu_dump(&m->cpus[i], f);
+    }
+    uint64_t ram = fnv1a(0xcbf29ce484222325ull, m->mem.ram, m->mem.ram_size);
+    uint64_t hpt = m->hpt.hpte ? fnv1a(0xcbf29ce484222325ull, m->hpt.hpte,
+                                       m->hpt.n_hptes * sizeof m->hpt.hpte[0]) : 0;
+    fprintf(f, "ram fnv1a-64 %016llx (%llu bytes)\nhpt fnv1a-64 %016llx\n", (unsigned long long)ram,
+            (unsigned long long)m->mem.ram_size, (unsigned long long)hpt);
+    if (fclose(f) != 0) {
         fprintf(stderr, "ppcrr: %s: cannot write: %s\n", path, strerror(errno));
         return 1;
     }
@@ -255,6 +293,8 @@ int cmd_run(const struct cli_command *self, int argc, char **argv)
     } else {
         machine_run(&m);
         rc = exit_status(&m);
+        if (o.dump_state && write_state(&m, o.dump_state) != 0 && rc == 0)
+            rc = 1;
     }
     hcall_destroy(&m);
     machine_destroy(&m);

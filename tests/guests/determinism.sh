@@ -1,8 +1,9 @@
 #!/bin/sh
 # Determinism of a multi-vCPU guest on ppcrr (suite 'guest'): runs the
 # guest twice with the same options and requires byte-identical console
-# output (every line, '#' lines with counts and times included) and the
-# same exit status.
+# output (every line, '#' lines with counts and times included), the same
+# exit status, and identical final guest state (every vCPU's registers and
+# digests of RAM and the page table, from `ppcrr run -dump-state`).
 #
 #   determinism.sh [--smp N] PPCRR GUEST.elf
 set -u
@@ -20,7 +21,8 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/determinism.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 for run in 1 2; do
-    timeout -k 5 60 "$1" run -kernel "$2" -nographic -smp "$smp" < /dev/null > "$tmp/out$run" 2> "$tmp/err$run"
+    timeout -k 5 60 "$1" run -kernel "$2" -nographic -smp "$smp" -dump-state "$tmp/state$run" \
+        < /dev/null > "$tmp/out$run" 2> "$tmp/err$run"
     echo $? > "$tmp/status$run"
 done
 echo "# $1 run -kernel $2 -nographic -smp $smp, twice"
@@ -41,4 +43,10 @@ if [ "$(cat "$tmp/status1")" = "$(cat "$tmp/status2")" ] && [ "$(cat "$tmp/statu
 else
     echo "not ok 3 - both runs exit with status 0 (got $(cat "$tmp/status1") and $(cat "$tmp/status2"))"
 fi
-echo "1..3"
+if [ -s "$tmp/state1" ] && cmp -s "$tmp/state1" "$tmp/state2"; then
+    echo "ok 4 - both runs end in the same guest state ($(grep -c '^vcpu' "$tmp/state1") vCPUs, RAM and page table)"
+else
+    echo "not ok 4 - both runs end in the same guest state"
+    diff "$tmp/state1" "$tmp/state2" 2>&1 | head -40 | sed 's/^/# /'
+fi
+echo "1..4"
