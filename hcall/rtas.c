@@ -168,8 +168,6 @@ static void rtas_system_reboot(struct rtas_call_ctx *ctx)
     ctx->rets[0] = RTAS_OUT_SUCCESS;
 }
 
-/* The guest's last words (Linux: the panic message), read as a string from
- * guest memory: up to the NUL, the end of RAM or RTAS_OS_TERM_MAX bytes. */
 /* ---- SMP: start-cpu, stop-self, query-cpu-stopped-state ----
  * As QEMU's hw/ppc/spapr_rtas.c: an unknown cpu (server number) or wrong
  * nargs/nret is a parameter error (-3), starting one that runs is a
@@ -222,6 +220,8 @@ static void rtas_query_cpu_stopped_state(struct rtas_call_ctx *ctx)
     ctx->rets[0] = RTAS_OUT_SUCCESS;
 }
 
+/* The guest's last words (Linux: the panic message), read as a string from
+ * guest memory: up to the NUL, the end of RAM or RTAS_OS_TERM_MAX bytes. */
 static void rtas_ibm_os_term(struct rtas_call_ctx *ctx)
 {
     if (ctx->nargs < 1) {
