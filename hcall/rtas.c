@@ -114,10 +114,8 @@ static void civil_from_days(int64_t days, int64_t *year, uint32_t *month, uint32
  * counter truncated to 32 bits there, not a fraction of the second.) */
 static void rtas_get_time_of_day(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 0 || ctx->nret != 8) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 0, 8))
         return;
-    }
     int64_t now = input_rtc_seconds(ctx->machine) + rtas_state_of(ctx->machine)->tod_offset;
     int64_t days = floor_div(now, 86400), secs = now - days * 86400, year;
     uint32_t month, day;
@@ -137,10 +135,8 @@ static void rtas_get_time_of_day(struct rtas_call_ctx *ctx)
  * in QEMU (month 13 of 2001 is January 2002); nanoseconds are ignored. */
 static void rtas_set_time_of_day(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 7 || ctx->nret != 1) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 7, 1))
         return;
-    }
     const uint32_t *a = ctx->args;
     int64_t t = days_from_civil(a[0], a[1], a[2]) * 86400 + (int64_t)a[3] * 3600 +
                 (int64_t)a[4] * 60 + a[5];
@@ -150,20 +146,16 @@ static void rtas_set_time_of_day(struct rtas_call_ctx *ctx)
 
 static void rtas_power_off(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 2 || ctx->nret != 1) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 2, 1))
         return;
-    }
     machine_request_exit(ctx->machine, EXIT_POWER_OFF, 0, "power-off (RTAS)");
     ctx->rets[0] = RTAS_OUT_SUCCESS;
 }
 
 static void rtas_system_reboot(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 0 || ctx->nret != 1) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 0, 1))
         return;
-    }
     machine_request_exit(ctx->machine, EXIT_REBOOT, 0, "system-reboot (RTAS)");
     ctx->rets[0] = RTAS_OUT_SUCCESS;
 }
@@ -176,10 +168,8 @@ static void rtas_system_reboot(struct rtas_call_ctx *ctx)
 
 static void rtas_start_cpu(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 3 || ctx->nret != 1) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 3, 1))
         return;
-    }
     struct cpu *t = machine_cpu_by_server(ctx->machine, ctx->args[0]);
     if (!t) {
         ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
@@ -207,10 +197,8 @@ static void rtas_stop_self(struct rtas_call_ctx *ctx)
  * QEMU reports it stopped (it tests `halted`, which cede sets too). */
 static void rtas_query_cpu_stopped_state(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 1 || ctx->nret != 2) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 1, 2))
         return;
-    }
     struct cpu *t = machine_cpu_by_server(ctx->machine, ctx->args[0]);
     if (!t) {
         ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
@@ -334,10 +322,8 @@ static sysparm_fn sysparm_find(uint32_t parameter)
  * drops stores outside RAM silently). */
 static void rtas_ibm_get_system_parameter(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 3 || ctx->nret != 1) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 3, 1))
         return;
-    }
     uint32_t parameter = ctx->args[0], buffer = ctx->args[1], length = ctx->args[2];
     sysparm_fn get = sysparm_find(parameter);
     char value[256];
@@ -367,10 +353,8 @@ static void rtas_ibm_get_system_parameter(struct rtas_call_ctx *ctx)
  * are -9002, "not authorized", the rest -3 (QEMU's answers). */
 static void rtas_ibm_set_system_parameter(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 2 || ctx->nret != 1) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 2, 1))
         return;
-    }
     ctx->rets[0] = sysparm_find(ctx->args[0]) ? (uint32_t)RTAS_OUT_NOT_AUTHORIZED
                                               : (uint32_t)RTAS_OUT_NOT_SUPPORTED;
 }
@@ -384,10 +368,8 @@ static void rtas_ibm_set_system_parameter(struct rtas_call_ctx *ctx)
  * arguments without checking the counts; here a wrong count is -3. */
 static void rtas_ibm_nmi_register(struct rtas_call_ctx *ctx)
 {
-    if (ctx->nargs != 2 || ctx->nret != 1) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 2, 1))
         return;
-    }
     uint64_t rma = ctx->machine->mem.ram_size < MACHINE_RMA_MAX ? ctx->machine->mem.ram_size
                                                                  : MACHINE_RMA_MAX;
     uint64_t limit = rma < RTAS_FWNMI_LIMIT ? rma : RTAS_FWNMI_LIMIT;
@@ -434,10 +416,8 @@ static void rtas_set_indicator(struct rtas_call_ctx *ctx)
 static void rtas_get_sensor_state(struct rtas_call_ctx *ctx)
 {
     /* (type, index) → status, state. */
-    if (ctx->nargs != 2 || ctx->nret != 2) {
-        ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+    if (!rtas_shape_ok(ctx, 2, 2))
         return;
-    }
     ctx->rets[0] = (uint32_t)RTAS_OUT_NO_SUCH_INDICATOR;
     ctx->rets[1] = 0;
 }

@@ -12,6 +12,7 @@
 #ifndef PPCRR_HCALL_RTAS_H
 #define PPCRR_HCALL_RTAS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "emu/machine.h"
@@ -57,6 +58,16 @@ struct rtas_call_ctx {
 };
 
 typedef void (*rtas_fn)(struct rtas_call_ctx *ctx);
+
+/* A call's first check: exactly NARGS arguments and NRET results, else the
+ * parameter-error status (-3), as PAPR and QEMU answer; false then. */
+static inline bool rtas_shape_ok(struct rtas_call_ctx *ctx, uint32_t nargs, uint32_t nret)
+{
+    if (ctx->nargs == nargs && ctx->nret == nret)
+        return true;
+    ctx->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;   /* copied back only if nret >= 1 */
+    return false;
+}
 
 /* The RTAS table (rtas.def): row i is token RTAS_TOKEN_BASE + i; FN is
  * NULL for a call not implemented yet. */
