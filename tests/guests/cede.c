@@ -104,16 +104,6 @@ static bool wait_for(volatile uint32_t *p)
     return false;
 }
 
-static bool wait_stopped(uint32_t id)
-{
-    for (unsigned long i = 0; i < 100000; i++) {
-        uint32_t state;
-        if (smp_query_cpu(id, &state) == 0 && state == 0)
-            return true;
-    }
-    return false;
-}
-
 static bool on_qemu(void)
 {
     int len;
@@ -174,7 +164,7 @@ static void test_wakes(void)
     tap_is(hcall2(H_IPI, ids[a], 5), H_SUCCESS, "H_IPI to it");
     tap_ok(wait_for(&woke[a]) && ipi_count[a] == 1, "... wakes it: one IPI taken at 0x500");
     tap_ok(hrc_ok, "... its H_XIRR, H_IPI and H_EOI succeed");
-    tap_ok(wait_stopped(ids[a]), "... and it stops itself");
+    tap_ok(smp_wait_stopped(ids[a]), "... and it stops itself");
 
     tap_is(smp_start_cpu(ids[c], (unsigned long)c | 0x200), 0, "another started to cede for H_PROD");
     ready = wait_for(&in_cede[c]);
@@ -186,7 +176,7 @@ static void test_wakes(void)
     tap_is(hcall1(H_PROD, ids[c]), H_SUCCESS, "H_PROD of it");
     tap_ok(wait_for(&woke[c]) && dec_count[c] == 0 && ipi_count[c] == 0,
            "... wakes it, with no interrupt");
-    tap_ok(wait_stopped(ids[c]), "... and it stops itself");
+    tap_ok(smp_wait_stopped(ids[c]), "... and it stops itself");
 }
 
 static void test_confer(void)

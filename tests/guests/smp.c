@@ -57,16 +57,6 @@ static bool wait_for(volatile uint32_t *p, uint32_t want)
     return false;
 }
 
-static bool wait_stopped(uint32_t id)
-{
-    for (unsigned long i = 0; i < 100000; i++) {
-        uint32_t state;
-        if (smp_query_cpu(id, &state) == 0 && state == 0)
-            return true;
-    }
-    return false;
-}
-
 int main(void)
 {
     int n = smp_cpus(ids, 8);
@@ -143,7 +133,7 @@ int main(void)
     bool stopped = true;
     for (int i = 0; i < n; i++)
         if (i != boot_idx)
-            stopped &= wait_stopped(ids[i]);
+            stopped &= smp_wait_stopped(ids[i]);
     tap_ok(stopped, "after stop-self every secondary is stopped (0) again");
 
     /* Once more, one of them. */
@@ -159,7 +149,7 @@ int main(void)
     go = 1;
     release = 1;
     smp_mb();
-    tap_ok(wait_for(&done_count, 1) && wait_stopped(ids[other]), "... and stops itself again");
+    tap_ok(wait_for(&done_count, 1) && smp_wait_stopped(ids[other]), "... and stops itself again");
     tap_is(counter, ADDS, "... after its %u additions", ADDS);
     return 0;
 }

@@ -149,6 +149,9 @@ extern void (*volatile rt_secondary_fn)(unsigned long arg);
 int smp_start_cpu(uint32_t id, unsigned long arg);
 /* query-cpu-stopped-state: the status; *state = rets[1]. */
 int smp_query_cpu(uint32_t id, uint32_t *state);
+/* Polls query-cpu-stopped-state until vCPU ID reports stopped (a bounded
+ * number of times); false if it never does. */
+bool smp_wait_stopped(uint32_t id);
 /* RTAS stop-self on a private argument block (safe on any CPU). */
 void smp_stop_self(void);
 /* Atomics (lwarx/stwcx.): returns the new value / the old value. */

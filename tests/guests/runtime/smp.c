@@ -107,3 +107,13 @@ void spin_unlock(volatile uint32_t *l)
     __asm__ volatile("lwsync" ::: "memory");
     *l = 0;
 }
+
+bool smp_wait_stopped(uint32_t id)
+{
+    for (unsigned long i = 0; i < 100000; i++) {
+        uint32_t state;
+        if (smp_query_cpu(id, &state) == 0 && state == 0)
+            return true;
+    }
+    return false;
+}
