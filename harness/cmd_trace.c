@@ -17,6 +17,8 @@ const char cmd_trace_usage[] =
     "Commands:\n"
     "  info FILE     header, chunk and event counts, icount range, sizes\n"
     "  dump FILE     every event, one per line (--json, --from, --to)\n"
+    "  stats FILE    per hcall and RTAS call: counts, cost, call sites\n"
+    "  export FILE   a Perfetto (or Chrome JSON) timeline of the trace\n"
     "\n"
     "Run 'ppcrr trace <command> --help' for its options.\n";
 
@@ -124,6 +126,8 @@ static int run_dump(const struct cli_command *self, int argc, char **argv)
 static const struct cli_command trace_commands[] = {
     { "info", "summarise a trace", info_usage, run_info },
     { "dump", "print every event", dump_usage, run_dump },
+    { "stats", "profile hcalls and RTAS calls", cmd_trace_stats_usage, cmd_trace_stats },
+    { "export", "write a Perfetto or Chrome timeline", cmd_trace_export_usage, cmd_trace_export },
     { 0 },
 };
 
