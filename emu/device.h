@@ -19,6 +19,7 @@
 
 struct machine;
 struct device;
+struct state_visitor;
 
 struct device_type {
     const char *compatible;     /* binds nodes whose compatible list contains it */
@@ -32,6 +33,9 @@ struct device_type {
      * offset there. */
     int (*fdt_fixup)(struct device *dev, void *fdt, int node);
     void (*destroy)(struct device *dev);
+    /* Walks the device's guest-visible state (emu/state.h), for the
+     * checkpoint digest and snapshots; NULL: the device has none. */
+    void (*state)(struct device *dev, struct state_visitor *v);
 };
 
 struct device {

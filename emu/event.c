@@ -10,3 +10,15 @@ int event_observe(struct event_hook *h, event_fn fn, void *opaque)
     h->count++;
     return 0;
 }
+
+void event_unobserve(struct event_hook *h, event_fn fn, void *opaque)
+{
+    for (unsigned i = 0; i < h->count; i++) {
+        if (h->observers[i].fn != fn || h->observers[i].opaque != opaque)
+            continue;
+        for (unsigned j = i + 1; j < h->count; j++)
+            h->observers[j - 1] = h->observers[j];
+        h->count--;
+        return;
+    }
+}

@@ -21,6 +21,7 @@ enum event_kind {
     EVENT_IRQ,
     EVENT_INTERRUPT,
     EVENT_INPUT,
+    EVENT_CHECKPOINT,
     EVENT_EXIT,
 };
 
@@ -36,6 +37,10 @@ enum exit_reason {
     EXIT_USER = 7,      /* Ctrl-A x, or a signal */
 };
 
+/* ICOUNT is machine-wide: the instructions every vCPU has executed so
+ * far, in the order the round-robin ran them (machine_icount()), so it
+ * never goes backwards from one event to the next. CPU and PC say which
+ * vCPU was running and where. */
 struct event {
     enum event_kind kind;
     uint64_t icount;
@@ -79,6 +84,10 @@ struct event {
             size_t len;
         } input;
         struct {
+            const uint8_t *digest;  /* emu/checkpoint.h says what is in it */
+            size_t len;
+        } checkpoint;
+        struct {
             enum exit_reason reason;
             int64_t code;
             const char *message;
@@ -100,6 +109,9 @@ struct event_hook {
 
 /* Returns -1 if EVENT_MAX_OBSERVERS are attached already. */
 int event_observe(struct event_hook *h, event_fn fn, void *opaque);
+
+/* Detaches the observer FN/OPAQUE (nothing if it is not attached). */
+void event_unobserve(struct event_hook *h, event_fn fn, void *opaque);
 
 static inline void event_emit(const struct event_hook *h, const struct event *e)
 {

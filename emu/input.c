@@ -82,6 +82,11 @@ void input_console(struct machine *m, const uint8_t *data, size_t len, input_rec
     receive(opaque, data, len);
 }
 
+void input_host_bytes(struct machine *m, const char *source, uint8_t *data, size_t len)
+{
+    emit_input(m, source, data, len);
+}
+
 uint64_t input_random(struct machine *m)
 {
     uint64_t v = 0;

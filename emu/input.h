@@ -34,4 +34,9 @@ void input_console(struct machine *m, const uint8_t *data, size_t len, input_rec
  * H_RANDOM's values. */
 uint64_t input_random(struct machine *m);
 
+/* LEN bytes a device read from a host file before the guest started (the
+ * NVRAM's -nvram file): reported as an input event from SOURCE, so that a
+ * trace carries everything the guest can see that its images do not. */
+void input_host_bytes(struct machine *m, const char *source, uint8_t *data, size_t len);
+
 #endif

@@ -127,6 +127,14 @@ int machine_create(struct machine *m, const struct machine_config *cfg, char *er
     m->mem.code_written_opaque = m;
     m->mem.reserve_written = reserve_written_all;
     m->mem.reserve_written_opaque = m;
+    /* RAM is still all zero: the checkpoint digest starts from there. */
+    if (m->cfg.checkpoint_interval) {
+        if (checkpoint_start(m) < 0) {
+            snprintf(err, errlen, "out of memory for RAM digests");
+            return -1;
+        }
+        m->next_checkpoint = m->cfg.checkpoint_interval;
+    }
     return desc_load(m, m->cfg.machine_file, err, errlen);
 }
 
@@ -284,6 +292,8 @@ static bool skip_idle_time(struct machine *m)
  * yields or the run ends. A stop request for any other reason (a hook
  * wanting the machine back) does not end the turn. Returns how many
  * instructions it executed. */
+static void set_current(struct machine *m, unsigned i);
+
 static uint64_t run_turn(struct machine *m, struct cpu *c, uint64_t budget)
 {
     uint64_t start = c->icount[0];
@@ -296,6 +306,8 @@ static uint64_t run_turn(struct machine *m, struct cpu *c, uint64_t budget)
         }
     }
     c->yield = false;
+    m->icount_retired += c->icount[0] - start;
+    m->turn_start_icount = c->icount[0];
     return c->icount[0] - start;
 }
 
@@ -314,11 +326,11 @@ void machine_round(struct machine *m)
     }
     for (unsigned i = 0; i < m->ncpus && m->exit_reason == EXIT_NONE; i++) {
         struct cpu *c = &m->cpus[i];
-        m->current = i;
+        set_current(m, i);
         wake_if_due(m, c);          /* an IPI from an earlier turn of this round */
         uint64_t budget = MACHINE_QUANTUM, ran = 0;
         if (runnable(c) && m->cfg.max_insns) {
-            uint64_t done = c->icount[0];
+            uint64_t done = m->icount_retired;
             if (done >= m->cfg.max_insns) {
                 machine_request_exit(m, EXIT_LIMIT, 0, "instruction limit reached");
                 break;
@@ -331,6 +343,13 @@ void machine_round(struct machine *m)
         /* The rest of the round passes for C without it executing. */
         cpu_tb_advance(c, (MACHINE_QUANTUM - ran) * c->tb_per_insn);
     }
+    /* Checkpoints fall on round boundaries, where every vCPU's state is
+     * settled: the first boundary at or past each multiple of the interval. */
+    uint64_t n = m->cfg.checkpoint_interval;
+    if (n && m->exit_reason == EXIT_NONE && m->icount_retired >= m->next_checkpoint) {
+        checkpoint_emit(m);
+        m->next_checkpoint = (m->icount_retired / n + 1) * n;
+    }
 }
 
 enum exit_reason machine_run(struct machine *m)
@@ -342,7 +361,10 @@ enum exit_reason machine_run(struct machine *m)
             machine_request_exit(m, EXIT_USER, 0, "stopped by a signal");
     }
     /* The exit event comes last, after whatever event caused it (an RTAS
-     * power-off inside an hcall, ...). */
+     * power-off inside an hcall, ...), and after a last checkpoint, so
+     * replay checks the final state too. */
+    if (m->cfg.checkpoint_interval)
+        checkpoint_emit(m);
     if (event_wanted(&m->events)) {
         struct event e = { .kind = EVENT_EXIT };
         machine_event_origin(m, &e);
@@ -393,6 +415,7 @@ void machine_destroy(struct machine *m)
         event_base_free(m->evbase);
     free(m->desc);
     free(m->guest_fdt);
+    checkpoint_stop(m);
     hpt_destroy(&m->hpt);
     memory_destroy(&m->mem);
     memset(m, 0, sizeof *m);
@@ -402,6 +425,17 @@ void machine_tlb_flush(struct machine *m)
 {
     for (unsigned i = 0; i < m->ncpus; i++)
         cpu_tlb_flush(&m->cpus[i]);
+}
+
+int machine_add_state_part(struct machine *m, const char *name, state_part_fn fn, void *opaque)
+{
+    if (m->n_state_parts >= MACHINE_MAX_STATE_PARTS)
+        return -1;
+    m->state_parts[m->n_state_parts].name = name;
+    m->state_parts[m->n_state_parts].fn = fn;
+    m->state_parts[m->n_state_parts].opaque = opaque;
+    m->n_state_parts++;
+    return 0;
 }
 
 int machine_add_fdt_part(struct machine *m, fdt_part_fn fn, void *opaque)
@@ -444,8 +478,22 @@ void machine_event_origin(struct machine *m, struct event *e)
         return;
     const struct cpu *c = &m->cpus[m->current];
     e->cpu = m->current;
-    e->icount = c->icount[0];
+    e->icount = machine_icount(m);
     e->pc = c->cia;
+}
+
+uint64_t machine_icount(const struct machine *m)
+{
+    if (!m->ncpus)
+        return 0;
+    return m->icount_retired + (m->cpus[m->current].icount[0] - m->turn_start_icount);
+}
+
+/* Makes vCPU I the current one: events from now on are its. */
+static void set_current(struct machine *m, unsigned i)
+{
+    m->current = i;
+    m->turn_start_icount = m->cpus[i].icount[0];
 }
 
 struct cpu *machine_cpu_by_server(struct machine *m, uint64_t id)

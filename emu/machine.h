@@ -21,12 +21,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "emu/checkpoint.h"
 #include "emu/cpu/cpu.h"
 #include "emu/device.h"
 #include "emu/event.h"
 #include "emu/hpt.h"
 #include "emu/irq.h"
 #include "emu/memory.h"
+#include "emu/state.h"
 
 struct event_base;
 struct chardev;
@@ -43,7 +45,10 @@ struct machine_config {
     const char *nvram;           /* -nvram FILE, NULL: 64 KiB in memory (vio/nvram.c) */
     bool rtc_fixed;              /* -rtc base=YYYY-MM-DDTHH:MM:SS (else base=utc) */
     int64_t rtc_base;            /* with rtc_fixed: that time, seconds since the epoch */
-    uint64_t max_insns;          /* stop (EXIT_LIMIT) after this many instructions, 0 = none */
+    uint64_t max_insns;          /* stop (EXIT_LIMIT) after this many instructions
+                                  * (machine-wide, all vCPUs together), 0 = none */
+    uint64_t checkpoint_interval; /* a checkpoint event every this many instructions
+                                  * (machine-wide), 0 = none (emu/checkpoint.h) */
     FILE *exec_log;              /* -d exec */
 };
 
@@ -92,6 +97,7 @@ struct irq_input {
 typedef int (*fdt_part_fn)(struct machine *m, void *fdt, void *opaque);
 
 #define MACHINE_MAX_FDT_PARTS 16
+#define MACHINE_MAX_STATE_PARTS 16
 
 struct machine {
     struct machine_config cfg;
@@ -133,6 +139,22 @@ struct machine {
     bool kernel_little_endian;
 
     unsigned current;            /* index of the vCPU executing now */
+    /* Machine-wide icount (machine_icount): what every vCPU executed in
+     * the turns before this one, and where the current vCPU's own count
+     * stood when its turn began. */
+    uint64_t icount_retired;
+    uint64_t turn_start_icount;
+    uint64_t next_checkpoint;    /* machine icount of the next checkpoint event */
+    struct ram_digest ram_digest;
+
+    /* State that lives outside the device registry (XICS, RTAS): walked
+     * for digests and snapshots before the devices, in registration order. */
+    struct {
+        const char *name;
+        state_part_fn fn;
+        void *opaque;
+    } state_parts[MACHINE_MAX_STATE_PARTS];
+    unsigned n_state_parts;
 
     /* Told when a vCPU goes idle (H_CEDE, H_JOIN) and when it is woken:
      * hcall/ keeps the VPA's dispatch counter with it. NULL: nobody. */
@@ -175,6 +197,15 @@ void machine_destroy(struct machine *m);
 void machine_request_exit(struct machine *m, enum exit_reason reason, int64_t code, const char *message);
 
 int machine_add_fdt_part(struct machine *m, fdt_part_fn fn, void *opaque);
+
+/* State outside any device (emu/state.h): NAME (static storage) is walked
+ * by FN for checkpoints and snapshots. -1 when the table is full. */
+int machine_add_state_part(struct machine *m, const char *name, state_part_fn fn, void *opaque);
+
+/* Instructions executed by all vCPUs together so far: the icount of
+ * events (emu/event.h), -max-insns and checkpoints. Deterministic: the
+ * round-robin order is fixed. */
+uint64_t machine_icount(const struct machine *m);
 
 /* A controller's input line NAME; -1 if the name is taken. */
 int machine_irq_input(struct machine *m, const char *name, irq_input_fn fn, void *opaque);

@@ -27,6 +27,9 @@ void memory_store_watched(struct guest_memory *m, uint64_t pa, uint64_t len)
     unsigned bits = m->watched[first] | m->watched[last];
     for (uint64_t p = first + 1; p < last; p++)
         bits |= m->watched[p];
+    if (bits & MEMORY_WATCH_CLEAN)
+        for (uint64_t p = first; p <= last; p++)
+            m->watched[p] &= (uint8_t)~MEMORY_WATCH_CLEAN;
     if (bits & MEMORY_WATCH_CODE)
         m->code_written(m->code_written_opaque, pa, len);
     if (bits & MEMORY_WATCH_RESERVE)

@@ -8,9 +8,10 @@
  * pointer add. Each RAM page has a byte of watch bits: "holds decoded
  * code" (set by the CPU's decode cache; a store there drops the decoded
  * instructions it touched) and "holds a reservation" (set by larx; a store
- * there may cancel other vCPUs' reservations, Book II 4.4.2). Both share
- * the one test on the store path, so a store to an unwatched page costs
- * what it always did.
+ * there may cancel other vCPUs' reservations, Book II 4.4.2) and, while
+ * checkpoints are taken, "clean since the last checkpoint" (the first
+ * store clears it, emu/checkpoint.h). All share the one test on the store
+ * path, so a store to an unwatched page costs what it always did.
  */
 #ifndef PPCRR_EMU_MEMORY_H
 #define PPCRR_EMU_MEMORY_H
@@ -25,6 +26,8 @@
 /* Watch bits of a RAM page (guest_memory.watched[]). */
 #define MEMORY_WATCH_CODE 0x1u        /* decoded instructions live there */
 #define MEMORY_WATCH_RESERVE 0x2u     /* some vCPU may hold a reservation there */
+#define MEMORY_WATCH_CLEAN 0x4u       /* unchanged since the last checkpoint (its
+                                       * digest is current); the first store clears it */
 
 struct mmio_ops {
     /* SIZE is 1, 2, 4 or 8. Values are in bus order: the byte at the

@@ -1,5 +1,7 @@
 /*
- * `ppcrr run`: boot a guest and run it until it powers off. Options follow
+ * `ppcrr run` and `ppcrr record`: boot a guest and run it until it powers
+ * off; `record` also writes every event into a trace (record/recorder.h).
+ * The two take the same options, so a recorded run is the run. Options follow
  * QEMU's spelling (-kernel, -initrd, -append, -m, -smp, -bios, -machine,
  * -serial, -nographic, -rtc, -d exec) so that users' habits carry over;
  * ppcrr's own are -dumpdtb FILE, -max-insns N and -nvram FILE (on QEMU a
@@ -20,8 +22,15 @@
 #include "emu/input.h"
 #include "emu/machine.h"
 #include "harness/cli.h"
+#include "harness/version.h"
 #include "hcall/hcall.h"
+#include "record/recorder.h"
 #include "vio/vio.h"
+
+/* Instructions between checkpoints when recording, unless
+ * --checkpoint-every says otherwise: a few per second of emulation, which
+ * costs little (only pages dirtied since the last one are rehashed). */
+#define RECORD_DEFAULT_CHECKPOINT_EVERY 100000000ull
 
 const char cmd_run_usage[] =
     "usage: ppcrr run [options] -kernel FILE | -bios FILE\n"
@@ -60,7 +69,35 @@ const char cmd_run_usage[] =
     "Exit status: the guest's power-off code; 1 if it ended abnormally;\n"
     "124 at -max-insns; 2 for a bad command line, machine or image.\n";
 
+const char cmd_record_usage[] =
+    "usage: ppcrr record -o TRACE [record options] [run options] -kernel FILE | -bios FILE\n"
+    "\n"
+    "Runs a guest exactly as `ppcrr run` does, and writes every hypercall, RTAS\n"
+    "call, MMIO access, IRQ edge, interrupt, host input and checkpoint into TRACE\n"
+    "(a zstd-compressed protobuf trace; see `ppcrr trace info|dump|stats|export`).\n"
+    "\n"
+    "Record options:\n"
+    "  -o, --output TRACE       the trace file to write (required)\n"
+    "  --checkpoint-every N     a digest of the whole machine state every N guest\n"
+    "                           instructions (default 100000000; 0: only at the end)\n"
+    "  --no-host-time           write 0 for each hcall's host nanoseconds, so that\n"
+    "                           two recordings of the same run are identical files\n"
+    "\n"
+    "Run options: see `ppcrr run --help` (all of them but -dumpdtb).\n"
+    "\n"
+    "The trace is written in chunks as it fills: if ppcrr is killed, it reads\n"
+    "back to its last complete chunk. SIGINT/SIGTERM end the run and close the\n"
+    "trace properly.\n"
+    "Exit status: as `ppcrr run`; 1 also when the trace could not be written.\n";
+
+enum run_mode { MODE_RUN, MODE_RECORD };
+
 struct run_options {
+    enum run_mode mode;
+    const char *usage;
+    const char *cmd_name;
+    const char *trace;              /* record: -o */
+    bool no_host_time;              /* record: --no-host-time */
     struct machine_config cfg;
     const char *dumpdtb;
     const char *dump_state;
@@ -107,27 +144,32 @@ static int take_option(struct run_options *o, const char *opt, const char *val)
         c->machine_file = strcmp(val, "pseries") == 0 ? NULL : val;
     } else if (strcmp(opt, "-m") == 0) {
         if (!parse_size(val, &c->ram_size) || c->ram_size < (64ull << 20))
-            return cli_usage_error("run", cmd_run_usage, "-m: '%s' is not a RAM size of at least 64M", val);
+            return cli_usage_error(o->cmd_name, o->usage, "-m: '%s' is not a RAM size of at least 64M", val);
     } else if (strcmp(opt, "-smp") == 0) {
         uint64_t n;
         if (!cli_parse_u64(val, &n) || n < 1 || n > 64)
-            return cli_usage_error("run", cmd_run_usage, "-smp: '%s' is not a vCPU count from 1 to 64", val);
+            return cli_usage_error(o->cmd_name, o->usage, "-smp: '%s' is not a vCPU count from 1 to 64", val);
         c->smp = (unsigned)n;
     } else if (strcmp(opt, "-rtc") == 0) {
         bool utc = strcmp(val, "base=utc") == 0;
         if (!utc && (strncmp(val, "base=", 5) != 0 || !input_parse_utc(val + 5, &c->rtc_base)))
-            return cli_usage_error("run", cmd_run_usage,
+            return cli_usage_error(o->cmd_name, o->usage,
                                    "-rtc: '%s' is not base=utc or base=YYYY-MM-DDTHH:MM:SS", val);
         c->rtc_fixed = !utc;
     } else if (strcmp(opt, "-d") == 0) {
         if (strcmp(val, "exec") != 0)
-            return cli_usage_error("run", cmd_run_usage, "-d: unknown log item '%s' (known: exec)", val);
+            return cli_usage_error(o->cmd_name, o->usage, "-d: unknown log item '%s' (known: exec)", val);
         o->log_exec = true;
+    } else if (o->mode == MODE_RECORD && (strcmp(opt, "-o") == 0 || strcmp(opt, "-output") == 0)) {
+        o->trace = val;
+    } else if (o->mode == MODE_RECORD && strcmp(opt, "-checkpoint-every") == 0) {
+        if (!cli_parse_u64(val, &c->checkpoint_interval))
+            return cli_usage_error(o->cmd_name, o->usage, "--checkpoint-every: '%s' is not a count", val);
     } else if (strcmp(opt, "-max-insns") == 0) {
         if (!cli_parse_u64(val, &c->max_insns) || c->max_insns == 0)
-            return cli_usage_error("run", cmd_run_usage, "-max-insns: '%s' is not a positive count", val);
+            return cli_usage_error(o->cmd_name, o->usage, "-max-insns: '%s' is not a positive count", val);
     } else {
-        return cli_usage_error("run", cmd_run_usage, "unknown option '%s'", opt);
+        return cli_usage_error(o->cmd_name, o->usage, "unknown option '%s'", opt);
     }
     return 0;
 }
@@ -138,8 +180,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0 || strcmp(opt, "-help") == 0) {
-            fputs(cmd_run_usage, stdout);
+            fputs(o->usage, stdout);
             return -1;
+        }
+        if (o->mode == MODE_RECORD && strcmp(opt, "--no-host-time") == 0) {
+            o->no_host_time = true;
+            continue;
         }
         bool flag = false;
         for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
@@ -147,19 +193,23 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
         if (flag)
             continue;
         if (opt[0] != '-')
-            return cli_usage_error("run", cmd_run_usage, "unexpected argument '%s'", opt);
+            return cli_usage_error(o->cmd_name, o->usage, "unexpected argument '%s'", opt);
         if (opt[1] == '-')
             opt++;                  /* --kernel works too */
         if (i + 1 >= argc)
-            return cli_usage_error("run", cmd_run_usage, "option '%s' needs a value", argv[i]);
+            return cli_usage_error(o->cmd_name, o->usage, "option '%s' needs a value", argv[i]);
         int rc = take_option(o, opt, argv[++i]);
         if (rc)
             return rc;
     }
     if (o->log_file && !o->log_exec)
-        return cli_usage_error("run", cmd_run_usage, "-D FILE needs something to log (-d exec)");
+        return cli_usage_error(o->cmd_name, o->usage, "-D FILE needs something to log (-d exec)");
+    if (o->mode == MODE_RECORD && o->dumpdtb)
+        return cli_usage_error(o->cmd_name, o->usage, "-dumpdtb does not record; use `ppcrr run -dumpdtb`");
     if (!o->cfg.kernel && !o->cfg.bios && !o->dumpdtb)
-        return cli_usage_error("run", cmd_run_usage, "missing -kernel FILE or -bios FILE");
+        return cli_usage_error(o->cmd_name, o->usage, "missing -kernel FILE or -bios FILE");
+    if (o->mode == MODE_RECORD && !o->trace)
+        return cli_usage_error(o->cmd_name, o->usage, "missing -o TRACE");
     return 0;
 }
 
@@ -251,26 +301,68 @@ static void stop_on_signal(int sig)
         running->host_stop = 1;
 }
 
-int cmd_run(const struct cli_command *self, int argc, char **argv)
+/* Builds the machine (with the recorder attached first when recording,
+ * so inputs read while devices realize are in the trace), runs it, and
+ * gives the exit status. */
+static int run_guest(struct run_options *o, struct machine *m, int argc, char **argv)
 {
-    (void)self;
-    struct run_options o;
-    memset(&o, 0, sizeof o);
-    int rc = parse_run_options(argc, argv, &o);
+    char err[768] = "";
+    struct recorder *rec = NULL;
+    bool only_dtb = o->dumpdtb && !o->cfg.kernel && !o->cfg.bios;
+    int rc = 0;
+    bool built = machine_create(m, &o->cfg, err, sizeof err) == 0;
+    if (built && o->mode == MODE_RECORD) {
+        struct recorder_options ro = { .path = o->trace, .no_host_time = o->no_host_time };
+        rec = recorder_attach(m, &ro, err, sizeof err);
+        built = rec != NULL;
+    }
+    built = built && hcall_init(m, err, sizeof err) == 0 && vio_init(m, err, sizeof err) == 0 &&
+            machine_realize(m, err, sizeof err) == 0 &&
+            (only_dtb ? machine_build_fdt(m, err, sizeof err) : machine_load(m, err, sizeof err)) == 0;
+    if (built && rec) {
+        struct recorder_info info = { ppcrr_version(), ppcrr_build_id(), argc, argv };
+        built = recorder_start(rec, &info, err, sizeof err) == 0;
+    }
+    /* Every failure before the guest runs is the machine's, an image's or
+     * the trace file's fault: a message and status 2. */
+    if (!built) {
+        fprintf(stderr, "ppcrr: %s\n", err);
+        if (rec) {
+            recorder_abandon(rec);
+            remove(o->trace);       /* nothing was recorded: leave no trace file behind */
+        }
+        return CLI_EXIT_USAGE;
+    }
+    if (o->dumpdtb)
+        return write_dtb(m, o->dumpdtb);
+    machine_run(m);
+    rc = exit_status(m);
+    if (o->dump_state && write_state(m, o->dump_state) != 0 && rc == 0)
+        rc = 1;
+    if (rec && recorder_finish(rec, err, sizeof err) < 0) {
+        fprintf(stderr, "ppcrr: %s\n", err);
+        if (rc == 0)
+            rc = 1;
+    }
+    return rc;
+}
+
+static int run_command(struct run_options *o, int argc, char **argv)
+{
+    int rc = parse_run_options(argc, argv, o);
     if (rc)
         return rc < 0 ? 0 : rc;
     FILE *log = NULL;
-    if (o.log_exec) {
-        log = o.log_file ? fopen(o.log_file, "w") : stderr;
+    if (o->log_exec) {
+        log = o->log_file ? fopen(o->log_file, "w") : stderr;
         if (!log) {
-            fprintf(stderr, "ppcrr: %s: cannot create: %s\n", o.log_file, strerror(errno));
+            fprintf(stderr, "ppcrr: %s: cannot create: %s\n", o->log_file, strerror(errno));
             return CLI_EXIT_USAGE;
         }
-        o.cfg.exec_log = log;
+        o->cfg.exec_log = log;
     }
 
     static struct machine m;
-    char err[512] = "";
     running = &m;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -279,27 +371,34 @@ int cmd_run(const struct cli_command *self, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     power_device_register_type();
 
-    /* Every failure before the guest runs is the machine's or an image's
-     * fault: a message and status 2. */
-    bool only_dtb = o.dumpdtb && !o.cfg.kernel && !o.cfg.bios;
-    rc = 0;
-    if (machine_create(&m, &o.cfg, err, sizeof err) < 0 || hcall_init(&m, err, sizeof err) < 0 ||
-        vio_init(&m, err, sizeof err) < 0 || machine_realize(&m, err, sizeof err) < 0 ||
-        (only_dtb ? machine_build_fdt(&m, err, sizeof err) : machine_load(&m, err, sizeof err)) < 0) {
-        fprintf(stderr, "ppcrr: %s\n", err);
-        rc = CLI_EXIT_USAGE;
-    } else if (o.dumpdtb) {
-        rc = write_dtb(&m, o.dumpdtb);
-    } else {
-        machine_run(&m);
-        rc = exit_status(&m);
-        if (o.dump_state && write_state(&m, o.dump_state) != 0 && rc == 0)
-            rc = 1;
-    }
+    rc = run_guest(o, &m, argc, argv);
     hcall_destroy(&m);
     machine_destroy(&m);
     running = NULL;
     if (log && log != stderr)
         fclose(log);
     return rc;
+}
+
+int cmd_run(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    struct run_options o;
+    memset(&o, 0, sizeof o);
+    o.mode = MODE_RUN;
+    o.usage = cmd_run_usage;
+    o.cmd_name = "run";
+    return run_command(&o, argc, argv);
+}
+
+int cmd_record(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    struct run_options o;
+    memset(&o, 0, sizeof o);
+    o.mode = MODE_RECORD;
+    o.usage = cmd_record_usage;
+    o.cmd_name = "record";
+    o.cfg.checkpoint_interval = RECORD_DEFAULT_CHECKPOINT_EVERY;
+    return run_command(&o, argc, argv);
 }

@@ -18,12 +18,14 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  run        boot a guest and run it until it powers off\n"
-    "  trace      inspect trace files (info, dump)\n"
+    "  record     run a guest and record every event into a trace\n"
+    "  trace      inspect trace files (info, dump, stats, export)\n"
     "\n"
     "Run 'ppcrr <command> --help' for a command's options.\n";
 
 static const struct cli_command commands[] = {
     { "run", "boot a guest", cmd_run_usage, cmd_run },
+    { "record", "record a guest run", cmd_record_usage, cmd_record },
     { "trace", "inspect trace files", cmd_trace_usage, cmd_trace },
     { 0 },
 };

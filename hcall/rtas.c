@@ -642,6 +642,15 @@ static int rtas_fdt_part(struct machine *m, void *fdt, void *opaque)
     return err;
 }
 
+static void rtas_state_walk(struct machine *m, struct state_visitor *v, void *opaque)
+{
+    struct rtas_state *s = opaque;
+    (void)m;
+    STATE_FIELD(v, 1, s->tod_offset);
+    STATE_FIELD(v, 2, s->fwnmi_sreset);
+    STATE_FIELD(v, 3, s->fwnmi_mce);
+}
+
 int rtas_init(struct machine *m, char *err, size_t errlen)
 {
     uint64_t top = m->mem.ram_size < MACHINE_RMA_MAX ? m->mem.ram_size : MACHINE_RMA_MAX;
@@ -659,7 +668,8 @@ int rtas_init(struct machine *m, char *err, size_t errlen)
     s->fwnmi_sreset = s->fwnmi_mce = RTAS_FWNMI_UNSET;
     memory_write(&m->mem, rtas_base(m), rtas_shim, sizeof rtas_shim);
     hcall_register(m, KVMPPC_H_RTAS, h_rtas, s);
-    if (machine_add_fdt_part(m, rtas_fdt_part, s) < 0) {
+    if (machine_add_fdt_part(m, rtas_fdt_part, s) < 0 ||
+        machine_add_state_part(m, "rtas", rtas_state_walk, s) < 0) {
         hcall_unregister(m, KVMPPC_H_RTAS);
         free(s);
         snprintf(err, errlen, "rtas: no room for another device-tree part");

@@ -78,6 +78,9 @@ struct xics_state {
     unsigned nservers;
     struct machine *machine;
     struct xics_input inputs[XICS_NR_IRQS];
+    /* Each ICP's output to its vCPU, a named line ("<xics>.cpu0") so that
+     * the edge is an IRQ event in traces like any device's. */
+    struct irq_line **cpu_lines;  /* [nservers] */
 };
 
 static const uint32_t xics_hcalls[] = { H_EOI, H_CPPR, H_IPI, H_IPOLL, H_XIRR, H_XIRR_X };
@@ -97,15 +100,18 @@ static bool is_source(uint32_t nr)
     return nr >= XICS_IRQ_BASE && nr - XICS_IRQ_BASE < XICS_NR_IRQS;
 }
 
-/* The vCPU's input follows XISR; tell the interpreter only on a change. */
+/* The vCPU's input follows XISR; the line reports only changes. */
 static void icp_update_output(struct xics_state *x, uint32_t server)
 {
-    struct cpu *c = &x->machine->cpus[server];
-    bool want = xisr(&x->icp[server]) != 0;
-    if (c->external_pending != want) {
-        c->external_pending = want;
-        c->leave_run = true;
-    }
+    irq_set(x->cpu_lines[server], xisr(&x->icp[server]) != 0);
+}
+
+/* The far end of an ICP's line: the vCPU's external-interrupt input. */
+static void cpu_external_input(void *opaque, int level)
+{
+    struct cpu *c = opaque;
+    c->external_pending = level != 0;
+    c->leave_run = true;
 }
 
 /* ---- source side -------------------------------------------------------- */
@@ -512,6 +518,19 @@ static int xics_realize(struct device *dev, char *err, size_t errlen)
         snprintf(err, errlen, "node %s: out of memory", dev->path);
         return -1;
     }
+    x->cpu_lines = calloc(x->nservers ? x->nservers : 1, sizeof *x->cpu_lines);
+    if (!x->cpu_lines) {
+        snprintf(err, errlen, "node %s: out of memory", dev->path);
+        return -1;
+    }
+    for (unsigned i = 0; i < x->nservers; i++) {
+        char line[16];
+        snprintf(line, sizeof line, "cpu%u", i);
+        if (!(x->cpu_lines[i] = device_irq_output(dev, line, err, errlen)))
+            return -1;
+        x->cpu_lines[i]->input = cpu_external_input;
+        x->cpu_lines[i]->input_opaque = &m->cpus[i];
+    }
     if (xics_read_lsi_sources(dev, x, err, errlen) < 0)
         return -1;
     for (uint32_t i = 0; i < XICS_NR_IRQS; i++) {
@@ -559,6 +578,8 @@ static void xics_destroy(struct device *dev)
             hcall_unregister(x->machine, xics_hcalls[i]);
     free(x->icp);
     x->icp = NULL;
+    free(x->cpu_lines);           /* the lines themselves are the machine's */
+    x->cpu_lines = NULL;
 }
 
 /* What QEMU's spapr_dt_xics writes, each only when the description has
@@ -588,6 +609,28 @@ static int xics_fdt_fixup(struct device *dev, void *fdt, int node)
     return err;
 }
 
+/* Sources and presentation controllers, field by field: the layout of the
+ * structs is not a format. A vCPU's external_pending follows from the
+ * ICPs (and is digested with the vCPU). */
+static void xics_state_walk(struct device *dev, struct state_visitor *v)
+{
+    struct xics_state *x = dev->state;
+    for (uint32_t i = 0; i < XICS_NR_IRQS; i++) {
+        struct xics_source *s = &x->src[i];
+        STATE_FIELD(v, 1, s->server);
+        STATE_FIELD(v, 2, s->priority);
+        STATE_FIELD(v, 3, s->saved_priority);
+        STATE_FIELD(v, 4, s->status);
+        STATE_FIELD(v, 5, s->lsi);
+    }
+    for (unsigned i = 0; i < x->nservers; i++) {
+        struct xics_icp *icp = &x->icp[i];
+        STATE_FIELD(v, 6, icp->xirr);
+        STATE_FIELD(v, 7, icp->mfrr);
+        STATE_FIELD(v, 8, icp->pending_priority);
+    }
+}
+
 static const struct device_type xics_type = {
     .compatible = "IBM,ppc-xicp",
     .summary = "XICS interrupt controller (PAPR hcalls and RTAS; sources 4096..5119)",
@@ -596,6 +639,7 @@ static const struct device_type xics_type = {
     .reset = xics_reset,
     .fdt_fixup = xics_fdt_fixup,
     .destroy = xics_destroy,
+    .state = xics_state_walk,
 };
 
 /* The registry is per process and refuses a second registration; every

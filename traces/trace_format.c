@@ -29,7 +29,7 @@ static const char *const exit_names[] = {
     [PPCRR__EXIT__REASON__UNKNOWN] = "unknown",     [PPCRR__EXIT__REASON__POWER_OFF] = "power-off",
     [PPCRR__EXIT__REASON__REBOOT] = "reboot",       [PPCRR__EXIT__REASON__OS_TERM] = "os-term",
     [PPCRR__EXIT__REASON__GUEST_CRASH] = "guest-crash", [PPCRR__EXIT__REASON__ERROR] = "error",
-    [PPCRR__EXIT__REASON__LIMIT] = "limit",
+    [PPCRR__EXIT__REASON__LIMIT] = "limit",         [PPCRR__EXIT__REASON__USER] = "user",
 };
 
 const char *trace_exit_reason_name(Ppcrr__Exit__Reason reason)

@@ -312,6 +312,10 @@ int trace_writer_start(struct trace_writer *w, const Ppcrr__Header *header,
     free(buf);
     w->strings_written = w->header_strings = w->string_count;
     w->started = true;
+    /* Events appended before the start (a device's input while the machine
+     * was built) make the first chunk; it goes out once it is full. */
+    if (rc == 0 && w->body_len >= w->opt.chunk_bytes)
+        rc = trace_writer_flush(w, err);
     return rc;
 }
 
@@ -341,6 +345,11 @@ int trace_writer_flush(struct trace_writer *w, struct trace_error *err)
 {
     if (w->failed)
         return fail(w, err, "writer is in an error state");
+    if (!w->started) {
+        /* A misuse, not a broken file: the writer stays usable. */
+        trace_error_set(err, "%s: flush before trace_writer_start: no header written", w->path);
+        return -1;
+    }
     bool with_chunk = w->chunk_events > 0;
     if (!with_chunk && w->strings_written == w->string_count)
         return 0;
@@ -391,8 +400,8 @@ static bool chunk_too_old(struct trace_writer *w)
 int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *event,
                         struct trace_error *err)
 {
-    if (w->failed || !w->started)
-        return fail(w, err, "append before trace_writer_start or after an error");
+    if (w->failed)
+        return fail(w, err, "append after an error");
     if (icount < w->last_icount)
         return fail(w, err, "event icount %llu is before the previous event's %llu",
                     (unsigned long long)icount, (unsigned long long)w->last_icount);
@@ -403,7 +412,7 @@ int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *e
      * too long, goes out before this event, which starts the next one. */
     bool too_long = w->chunk_events && w->opt.chunk_icount &&
                     icount - w->chunk_first_icount > w->opt.chunk_icount;
-    if ((too_long || chunk_too_old(w)) && trace_writer_flush(w, err) < 0)
+    if (w->started && (too_long || chunk_too_old(w)) && trace_writer_flush(w, err) < 0)
         return -1;
 
     if (w->chunk_events == 0) {
@@ -442,7 +451,7 @@ int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *e
     w->chunk_last_icount = w->last_icount = icount;
     w->chunk_events++;
     w->stats.events++;
-    if (w->body_len >= w->opt.chunk_bytes)
+    if (w->started && w->body_len >= w->opt.chunk_bytes)
         return trace_writer_flush(w, err);
     return 0;
 }

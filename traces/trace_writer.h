@@ -62,13 +62,15 @@ uint32_t trace_writer_intern(struct trace_writer *w, const char *s);
 int trace_writer_start(struct trace_writer *w, const Ppcrr__Header *header,
                        struct trace_error *err);
 
-/* Appends EVENT at ICOUNT (which must not go backwards). The writer fills in
+/* Appends EVENT at ICOUNT (which must not go backwards). Events may be
+ * appended before trace_writer_start(): they are held (no chunk is written
+ * before the header) and go into the first chunk. The writer fills in
  * event->icount_delta; the rest is copied into the chunk, so EVENT may be
  * reused by the caller at once. */
 int trace_writer_append(struct trace_writer *w, uint64_t icount,
                         Ppcrr__Event *event, struct trace_error *err);
 
-/* Writes the current chunk now, even if not full. */
+/* Writes the current chunk now, even if not full (after the start). */
 int trace_writer_flush(struct trace_writer *w, struct trace_error *err);
 
 /* Flushes, writes the index, closes the file and frees W (even on error). */

@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "emu/input.h"
 #include "hcall/rtas.h"
 #include "vio/vio.h"
 
@@ -179,6 +180,8 @@ static int nvram_open_file(struct nvram *nv, char *err, size_t errlen)
         snprintf(err, errlen, "-nvram %s: cannot read: %s", nv->file, errno ? strerror(errno) : "short read");
         return -1;
     }
+    /* The file's contents come from the host, as console input does. */
+    input_host_bytes(nv->dev->machine, "nvram", nv->buf, nv->size);
     return 0;
 }
 
@@ -249,6 +252,12 @@ static void nvram_destroy(struct device *dev)
     nv->buf = NULL;
 }
 
+static void nvram_state(struct device *dev, struct state_visitor *v)
+{
+    struct nvram *nv = dev->state;
+    state_field(v, 1, "contents", nv->buf, nv->size);
+}
+
 static const struct device_type nvram_type = {
     .compatible = NVRAM_COMPATIBLE,
     .summary = "PAPR NVRAM (RTAS nvram-fetch/nvram-store), backed by -nvram FILE",
@@ -256,6 +265,7 @@ static const struct device_type nvram_type = {
     .realize = nvram_realize,
     .fdt_fixup = nvram_fdt_fixup,
     .destroy = nvram_destroy,
+    .state = nvram_state,
 };
 
 /* Called by vio_init (vio.c). */

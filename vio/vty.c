@@ -310,6 +310,15 @@ static void vty_destroy(struct device *dev)
     v->cd = NULL;
 }
 
+/* The receive buffer is guest-visible: what H_GET_TERM_CHAR returns next. */
+static void vty_state(struct device *dev, struct state_visitor *v)
+{
+    struct vty *t = dev->state;
+    STATE_FIELD(v, 1, t->rx_in);
+    STATE_FIELD(v, 2, t->rx_out);
+    STATE_FIELD(v, 3, t->rx);
+}
+
 static const struct device_type vty_type = {
     .compatible = VTY_COMPATIBLE,
     .summary = "PAPR virtual terminal (H_PUT_TERM_CHAR/H_GET_TERM_CHAR), the console",
@@ -317,6 +326,7 @@ static const struct device_type vty_type = {
     .realize = vty_realize,
     .fdt_fixup = vty_fdt_fixup,
     .destroy = vty_destroy,
+    .state = vty_state,
 };
 
 /* Called by vio_init (vio.c). */

@@ -129,12 +129,19 @@ static void power_reset(struct device *dev)
     p->code = 0;
 }
 
+static void power_state(struct device *dev, struct state_visitor *v)
+{
+    struct power *p = dev->state;
+    STATE_FIELD(v, 1, p->code);
+}
+
 static const struct device_type power_type = {
     .compatible = POWER_COMPATIBLE,
     .summary = "paravirtual power device: power-off, reboot, panic (MMIO)",
     .state_size = sizeof(struct power),
     .realize = power_realize,
     .reset = power_reset,
+    .state = power_state,
 };
 
 void power_device_register_type(void)

@@ -333,8 +333,29 @@ static void test_writer_refuses(void)
     Ppcrr__Event ev = PPCRR__EVENT__INIT;
     ev.kind_case = PPCRR__EVENT__KIND_INTERRUPT;
     ev.interrupt = &irq;
-    ok(trace_writer_append(w, 5, &ev, &err) < 0, "append before start is refused");
+    /* Events before the start are held for the first chunk, even past a
+     * chunk's size: nothing may precede the header in the file. */
+    struct trace_writer_options tiny = { .chunk_bytes = 16 };
     trace_writer_abandon(w);
+    w = trace_writer_create(test_path("early.trace"), &tiny, &err);
+    for (uint64_t i = 0; i < 10; i++)
+        ok(trace_writer_append(w, 5 + i, &ev, &err) == 0, "append %llu before the start is held",
+           (unsigned long long)i);
+    is_u64(trace_writer_stats(w)->file_bytes, 0, "nothing written before the start");
+    ok(trace_writer_flush(w, &err) < 0, "flush before the start is refused");
+    ok(trace_writer_start(w, h, &err) == 0, "start after early events");
+    ok(trace_writer_append(w, 40, &ev, &err) == 0, "append after the start");
+    ok(trace_writer_close(w, &err) == 0, "close");
+    struct trace_reader *r = trace_reader_open(test_path("early.trace"), &err);
+    struct trace_event e;
+    uint64_t n = 0, last = 0;
+    while (r && trace_reader_next(r, &e, &err) == 1) {
+        n++;
+        last = e.icount;
+    }
+    is_u64(n, 11, "early events read back with the later one");
+    is_u64(last, 40, "in order");
+    trace_reader_close(r);
 
     w = trace_writer_create(test_path("refuse2.trace"), NULL, &err);
     trace_writer_start(w, h, &err);

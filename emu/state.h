@@ -1,0 +1,35 @@
+/*
+ * Guest-visible state as data (DESIGN.md §2 rule 5): each device, and each
+ * subsystem outside the device registry (XICS, RTAS), describes its state
+ * once, as a walk over numbered fields handed to a visitor. The checkpoint
+ * digest hashes what the walk shows; snapshots will save and restore the
+ * same walk, so a field added to the walk is digested, saved and loaded
+ * alike, and none can be forgotten by one of them.
+ *
+ * Field ids are per part and never reused (a snapshot's compatibility will
+ * rest on them). DATA points at the live field: a visitor that saves reads
+ * it, one that restores writes it, so a walk must name the storage itself
+ * and never a copy.
+ */
+#ifndef PPCRR_EMU_STATE_H
+#define PPCRR_EMU_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct state_visitor {
+    void (*field)(struct state_visitor *v, uint32_t id, const char *name, void *data, size_t len);
+};
+
+static inline void state_field(struct state_visitor *v, uint32_t id, const char *name, void *data,
+                               size_t len)
+{
+    v->field(v, id, name, data, len);
+}
+
+#define STATE_FIELD(v, id, member) state_field((v), (id), #member, &(member), sizeof(member))
+
+struct machine;
+typedef void (*state_part_fn)(struct machine *m, struct state_visitor *v, void *opaque);
+
+#endif
