@@ -120,6 +120,7 @@ void checkpoint_digest(struct machine *m, uint8_t out[CHECKPOINT_DIGEST_SIZE])
 
 void checkpoint_emit(struct machine *m)
 {
+    m->last_checkpoint = machine_icount(m);
     if (!event_wanted(&m->events))
         return;
     uint8_t digest[CHECKPOINT_DIGEST_SIZE];

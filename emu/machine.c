@@ -134,6 +134,7 @@ int machine_create(struct machine *m, const struct machine_config *cfg, char *er
             return -1;
         }
         m->next_checkpoint = m->cfg.checkpoint_interval;
+        m->last_checkpoint = UINT64_MAX;
     }
     return desc_load(m, m->cfg.machine_file, err, errlen);
 }
@@ -362,8 +363,9 @@ enum exit_reason machine_run(struct machine *m)
     }
     /* The exit event comes last, after whatever event caused it (an RTAS
      * power-off inside an hcall, ...), and after a last checkpoint, so
-     * replay checks the final state too. */
-    if (m->cfg.checkpoint_interval)
+     * replay checks the final state too (unless one was just taken at
+     * this very icount). */
+    if (m->cfg.checkpoint_interval && m->last_checkpoint != machine_icount(m))
         checkpoint_emit(m);
     if (event_wanted(&m->events)) {
         struct event e = { .kind = EVENT_EXIT };

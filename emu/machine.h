@@ -145,6 +145,7 @@ struct machine {
     uint64_t icount_retired;
     uint64_t turn_start_icount;
     uint64_t next_checkpoint;    /* machine icount of the next checkpoint event */
+    uint64_t last_checkpoint;    /* and of the last one, UINT64_MAX: none yet */
     struct ram_digest ram_digest;
 
     /* State that lives outside the device registry (XICS, RTAS): walked

@@ -102,6 +102,16 @@ int trace_tool_info(const char *path, FILE *out, FILE *errout)
     if (events)
         fprintf(out, "icount range:       %" PRIu64 " .. %" PRIu64 "\n", first, last);
     fprintf(out, "vCPUs with events:  %" PRIu32 "\n", cpus_seen);
+    /* Whether the trace is whole: a killed recorder leaves no index (and
+     * no exit event); what it did write is still read, up to the last
+     * complete chunk. */
+    if (rc < 0)
+        fputs("status:             damaged (see the error below)\n", out);
+    else if (trace_reader_warning(r))
+        fputs("status:             truncated: the events up to the last complete chunk are above\n", out);
+    else
+        fprintf(out, "status:             complete%s\n",
+                per_kind[PPCRR__EVENT__KIND_EXIT] ? "" : " (but no exit event)");
     fprintf(out, "file size:          %" PRIu64 " bytes\n", trace_reader_file_size(r));
     fprintf(out, "event data:         %" PRIu64 " bytes compressed, %" PRIu64 " uncompressed",
             s->compressed_bytes, s->uncompressed_bytes);
