@@ -506,6 +506,7 @@ static int bind_node(struct machine *m, int node, struct device *parent, struct 
         return -1;
     }
     dev->parent = parent;
+    dev->direct_child = parent && fdt_parent_offset(m->desc, node) == parent->node;
     /* Recorded before realize, so a device that fails half-way is still
      * destroyed with the machine. */
     m->devices[m->ndevices++] = dev;

@@ -11,6 +11,7 @@
 #ifndef PPCRR_EMU_DEVICE_H
 #define PPCRR_EMU_DEVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,8 @@ struct device {
     const struct device_type *type;
     struct machine *machine;
     struct device *parent;      /* the device of the nearest bound ancestor, or NULL */
+    bool direct_child;          /* its node is a child of PARENT's node (not deeper):
+                                 * known at bind time, as libfdt finds parents slowly */
     char *path;                 /* node path in the description */
     char *name;                 /* its /aliases name if it has one, else the node name */
     int node;                   /* offset in machine->desc */

@@ -191,8 +191,7 @@ static int nvram_realize(struct device *dev, char *err, size_t errlen)
     struct machine *m = dev->machine;
     nv->dev = dev;
     /* Linux looks for VIO devices only among /vdevice's children. */
-    if (!dev->parent || strcmp(dev->parent->type->compatible, VIO_BUS_COMPATIBLE) != 0 ||
-        fdt_parent_offset(m->desc, dev->node) != dev->parent->node) {
+    if (!dev->direct_child || strcmp(dev->parent->type->compatible, VIO_BUS_COMPATIBLE) != 0) {
         snprintf(err, errlen, "node %s: property compatible: an NVRAM must be a child of the VIO bus "
                  "node (compatible \"%s\")", dev->path, VIO_BUS_COMPATIBLE);
         return -1;

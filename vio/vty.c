@@ -68,8 +68,7 @@ static const struct device_type vty_type;
  * there, and the bus checks only its direct children's unit addresses. */
 static bool on_vio_bus(const struct device *d)
 {
-    return d->parent && strcmp(d->parent->type->compatible, VIO_BUS_COMPATIBLE) == 0 &&
-           fdt_parent_offset(d->machine->desc, d->node) == d->parent->node;
+    return d->direct_child && strcmp(d->parent->type->compatible, VIO_BUS_COMPATIBLE) == 0;
 }
 
 /* The unit address of any VIO device, from the description (the bus
