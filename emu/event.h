@@ -55,6 +55,7 @@ struct event {
             const uint64_t *rets;   /* r4.. on return */
             unsigned nrets;
             uint64_t host_ns;       /* time spent in the handler: profiling only */
+            uint64_t caller;        /* LR at the sc: the hcall wrapper's caller */
         } hcall;
         struct {
             const char *token_name;

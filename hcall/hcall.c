@@ -149,7 +149,7 @@ static uint64_t host_ns(void)
 
 static void emit_hcall_event(struct machine *m, uint64_t opcode, const struct hcall_meta *meta,
                              const uint64_t *args, int64_t ret, const uint64_t *rets,
-                             uint64_t ns)
+                             uint64_t ns, uint64_t caller)
 {
     struct event e = { .kind = EVENT_HCALL };
     machine_event_origin(m, &e);
@@ -162,6 +162,7 @@ static void emit_hcall_event(struct machine *m, uint64_t opcode, const struct hc
     e.u.hcall.rets = rets;
     e.u.hcall.nrets = meta ? meta->nouts : 0;
     e.u.hcall.host_ns = ns;
+    e.u.hcall.caller = caller;
     event_emit(&m->events, &e);
 }
 
@@ -179,6 +180,7 @@ void hcall_dispatch(struct machine *m, struct cpu *c)
     const struct hcall_entry *entry = meta ? &l->entries[meta_index(meta)] : NULL;
     bool observed = event_wanted(&m->events);
     uint64_t t0 = observed ? host_ns() : 0;
+    uint64_t caller = c->lr[0];
     int64_t ret;
     if (c->msr[0] & MSR_PR) {
         /* sc 1 from problem state: PAPR's answer (QEMU does the same). */
@@ -195,7 +197,7 @@ void hcall_dispatch(struct machine *m, struct cpu *c)
     c->gpr[3] = (uint64_t)ret;
     memcpy(&c->gpr[4], rets, sizeof rets);
     if (observed)
-        emit_hcall_event(m, opcode, meta, args, ret, rets, spent);
+        emit_hcall_event(m, opcode, meta, args, ret, rets, spent, caller);
 }
 
 bool hcall_read_be32(struct machine *m, uint64_t addr, uint32_t *value)

@@ -64,6 +64,7 @@ static void convert_hcall(struct recorder *r, const struct event *e, Ppcrr__Even
     s->hcall.n_output = e->u.hcall.nrets;
     s->hcall.output = (uint64_t *)e->u.hcall.rets;
     s->hcall.host_ns = r->no_host_time ? 0 : e->u.hcall.host_ns;
+    s->hcall.caller = e->u.hcall.caller;
     ev->kind_case = PPCRR__EVENT__KIND_HCALL;
     ev->hcall = &s->hcall;
 }

@@ -1,3 +1,1186 @@
-/* Placeholder: being written. */
-#include <stddef.h>
-typedef int trace_export_placeholder;
+/*
+ * `ppcrr trace export` (see trace_export.h): one pass over the trace that
+ * turns events into timeline items, and two small back ends that write
+ * them, one as Perfetto TracePackets, one as Chrome JSON.
+ *
+ * The pass knows the layout (which track an event goes on, how long a slice
+ * is, what its annotations are); a back end only knows its format. The one
+ * thing that makes the pass more than a loop is slice length: a slice's end
+ * depends on the next event of its vCPU, which has not been read yet. So a
+ * vCPU's slices are held back -- already serialised, in that vCPU's "lane"
+ * -- until the next event on the lane (or the guest's progress elsewhere)
+ * settles where they end. Calls at one icount (an RTAS call and the
+ * KVMPPC_H_RTAS hcall carrying it) are held together and written nested,
+ * the hcall outside.
+ *
+ * Memory stays bounded however long the trace: the reader streams, each
+ * lane holds at most EXPORT_MAX_OPEN slices, and output goes out as it is
+ * made.
+ */
+#include "traces/trace_export.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "traces/perfetto_trace.pb-c.h"
+#include "traces/trace_format.h"
+#include "traces/trace_reader.h"
+
+/* Any nonzero id but 1, which Perfetto's own tracing service uses for the
+ * packets it writes itself. */
+#define EXPORT_SEQUENCE_ID 1000u
+#define EXPORT_PID 1
+#define EXPORT_PROCESS_NAME "ppcrr guest"
+
+/* Track uuids: fixed, so the same trace always exports the same bytes, and
+ * in disjoint ranges so no two tracks can collide. Chrome has thread ids
+ * instead; IRQ lines get theirs above every vCPU's. */
+#define EXPORT_PROCESS_UUID 1u
+#define EXPORT_COUNTER_UUID 2u
+#define EXPORT_VCPU_UUID(cpu) ((1ull << 32) | (cpu))
+#define EXPORT_IRQ_UUID(line) ((2ull << 32) | (line))
+#define EXPORT_IRQ_TID(line) (TRACE_EXPORT_MAX_VCPUS + (line))
+
+#define EXPORT_MAX_ARGS 48      /* annotations per event */
+#define EXPORT_POOL_BYTES 16384 /* the text one event's names and values take */
+#define EXPORT_MAX_TEXT 1024    /* one name or value, escaped */
+#define EXPORT_MAX_REGS 28      /* r4..r31 */
+#define EXPORT_MAX_WORDS 32     /* RTAS arguments or results shown */
+#define EXPORT_MAX_OPEN 16      /* calls at one icount on one vCPU drawn as slices */
+#define EXPORT_UPFRONT_VCPUS 1024 /* vCPUs whose tracks exist even without events */
+
+/* ---- growable bytes ---- */
+
+struct export_buf {
+    char *p;
+    size_t len, cap;
+    bool oom;       /* sticky: a failed allocation, checked by the caller */
+};
+
+static bool buf_reserve(struct export_buf *b, size_t more)
+{
+    if (b->oom)
+        return false;
+    if (b->len + more <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + more)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+static void buf_put(struct export_buf *b, const void *data, size_t n)
+{
+    if (n && buf_reserve(b, n)) {
+        memcpy(b->p + b->len, data, n);
+        b->len += n;
+    }
+}
+
+__attribute__((format(printf, 2, 3)))
+static void buf_printf(struct export_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !buf_reserve(b, (size_t)n + 1))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* ---- annotations ---- */
+
+/* Values are numbers or text; register values are text ("0x1a2c") because
+ * that is how people read them, and both formats show text as it is. */
+enum export_kind { EXPORT_UINT, EXPORT_INT, EXPORT_TEXT };
+
+struct export_arg {
+    const char *name;
+    enum export_kind kind;
+    uint64_t u;
+    int64_t i;
+    const char *text;       /* valid UTF-8 */
+};
+
+/* One event's annotations, and the pool its names and texts live in (reset
+ * for every event). Everything in the pool is valid UTF-8, whatever the
+ * trace held, because both output formats require it. */
+struct export_args {
+    struct export_arg arg[EXPORT_MAX_ARGS];
+    size_t n;
+    char pool[EXPORT_POOL_BYTES];
+    size_t used;
+};
+
+static void args_reset(struct export_args *a)
+{
+    a->n = 0;
+    a->used = 0;
+}
+
+__attribute__((format(printf, 2, 3)))
+static const char *pool_printf(struct export_args *a, const char *fmt, ...)
+{
+    size_t room = sizeof a->pool - a->used;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(a->pool + a->used, room, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= room)
+        return NULL;
+    const char *s = a->pool + a->used;
+    a->used += (size_t)n + 1;
+    return s;
+}
+
+/* A copy of text from the trace: as it is if it is UTF-8 (cut at a
+ * character boundary if too long), else with every byte outside printable
+ * ASCII written \xNN, so that nothing is lost and nothing breaks. */
+static const char *pool_text(struct export_args *a, const char *s)
+{
+    size_t n = strlen(s), room = sizeof a->pool - a->used;
+    size_t cap = room < EXPORT_MAX_TEXT ? room : EXPORT_MAX_TEXT;
+    if (cap == 0)
+        return NULL;
+    char *out = a->pool + a->used;
+    size_t len = 0;
+    if (trace_utf8_valid(s, n)) {
+        len = n < cap - 1 ? n : cap - 1;
+        while (len < n && len > 0 && ((uint8_t)s[len] & 0xc0) == 0x80)
+            len--;      /* do not split a character */
+        memcpy(out, s, len);
+    } else {
+        for (size_t i = 0; i < n && len + 5 <= cap; i++) {
+            uint8_t c = (uint8_t)s[i];
+            if (c >= 0x20 && c < 0x7f)
+                out[len++] = (char)c;
+            else
+                len += (size_t)snprintf(out + len, cap - len, "\\x%02x", c);
+        }
+    }
+    out[len] = '\0';
+    a->used += len + 1;
+    return out;
+}
+
+/* Raw bytes (console text, input data) as printable ASCII, escaped the way
+ * `ppcrr trace dump` shows them. */
+static const char *pool_bytes(struct export_args *a, const uint8_t *p, size_t n)
+{
+    static const char named[] = { ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\\'] = '\\', ['"'] = '"' };
+    size_t room = sizeof a->pool - a->used;
+    size_t cap = room < EXPORT_MAX_TEXT ? room : EXPORT_MAX_TEXT;
+    if (cap == 0)
+        return NULL;
+    char *out = a->pool + a->used;
+    size_t len = 0;
+    for (size_t i = 0; i < n && len + 5 <= cap; i++) {
+        uint8_t c = p[i];
+        if (c < sizeof named && named[c]) {
+            out[len++] = '\\';
+            out[len++] = named[c];
+        } else if (c >= 0x20 && c < 0x7f) {
+            out[len++] = (char)c;
+        } else {
+            len += (size_t)snprintf(out + len, cap - len, "\\x%02x", c);
+        }
+    }
+    out[len] = '\0';
+    a->used += len + 1;
+    return out;
+}
+
+/* Adds an annotation; one that does not fit (only in absurd traces) is
+ * left out rather than failing the export. */
+static struct export_arg *args_add(struct export_args *a, const char *name, enum export_kind kind)
+{
+    if (!name || a->n == EXPORT_MAX_ARGS)
+        return NULL;
+    struct export_arg *arg = &a->arg[a->n++];
+    *arg = (struct export_arg){ .name = name, .kind = kind };
+    return arg;
+}
+
+static void args_uint(struct export_args *a, const char *name, uint64_t v)
+{
+    struct export_arg *arg = args_add(a, name, EXPORT_UINT);
+    if (arg)
+        arg->u = v;
+}
+
+static void args_int(struct export_args *a, const char *name, int64_t v)
+{
+    struct export_arg *arg = args_add(a, name, EXPORT_INT);
+    if (arg)
+        arg->i = v;
+}
+
+/* TEXT must already be pool text (or a literal); NULL drops the value. */
+static void args_text(struct export_args *a, const char *name, const char *text)
+{
+    struct export_arg *arg = text ? args_add(a, name, EXPORT_TEXT) : NULL;
+    if (arg)
+        arg->text = text;
+}
+
+static void args_hex(struct export_args *a, const char *name, uint64_t v)
+{
+    args_text(a, name, pool_printf(a, "0x%" PRIx64, v));
+}
+
+/* ---- tracks and back ends ---- */
+
+struct export_track {
+    uint64_t uuid;
+    uint32_t tid;           /* Chrome's thread id for it */
+    const char *name;
+};
+
+struct exporter;
+
+/* What a format has to provide. slice_open and instant take the event's
+ * annotations from x->args. Slices come in two steps because their end is
+ * known only later: slice_open serialises the opening into a lane's
+ * buffer; once the end is settled, slice_emit writes it out (outermost
+ * slice first) and slice_end closes it (innermost first; may be NULL). */
+struct export_backend {
+    void (*start)(struct exporter *x);
+    void (*track)(struct exporter *x, const struct export_track *t, uint64_t parent, uint64_t ts,
+                  bool counter);
+    void (*slice_open)(struct exporter *x, const struct export_track *t, uint64_t ts,
+                       const char *name, const char *cat, struct export_buf *into);
+    void (*slice_emit)(struct exporter *x, const struct export_track *t, const char *open,
+                       size_t len, uint64_t ts, uint64_t end);
+    void (*slice_end)(struct exporter *x, const struct export_track *t, uint64_t end);
+    void (*instant)(struct exporter *x, const struct export_track *t, uint64_t ts,
+                    const char *name, const char *cat);
+    void (*counter)(struct exporter *x, uint64_t ts, uint64_t value);
+    void (*finish)(struct exporter *x);
+};
+
+/* A held-back slice: [off, off+len) of its lane's buffer is its opening. */
+struct export_slice {
+    uint64_t cost;      /* wanted length; 0 = that of the slice around it */
+    bool inner;         /* drawn inside the other calls of its icount */
+    size_t off, len;
+};
+
+/* One vCPU: its track and the slices that began at icount T and wait for
+ * their end. */
+struct export_lane {
+    struct export_track track;
+    char name[24];
+    uint64_t t;
+    uint64_t reach;     /* the latest end any held slice wants */
+    struct export_slice slice[EXPORT_MAX_OPEN];
+    size_t n;
+    struct export_buf open;
+};
+
+struct exporter {
+    const struct export_backend *be;
+    struct trace_reader *r;
+    FILE *out;
+    char error[600];            /* why the export stopped, "" while it goes on */
+
+    struct export_lane **lane;  /* by vCPU, made on first use */
+    uint32_t n_lane;
+    uint32_t *held;             /* vCPUs with held slices */
+    size_t n_held, held_cap;
+    uint8_t *irq_declared;      /* by string index of the line name */
+    size_t n_irq;
+
+    bool rate_on;               /* hcall-rate counter: the current window */
+    uint64_t rate_window, rate_count;
+
+    struct export_args args;    /* the current event's annotations */
+    struct export_buf scratch;  /* a packet or JSON line being made */
+    bool first;                 /* no Perfetto packet written yet */
+};
+
+/* ---- Perfetto ---- */
+
+/* Writes P as one `Trace.packet` record (field 1, length-delimited) to the
+ * output, or to INTO when the packet has to wait. */
+static void pf_packet(struct exporter *x, Perfetto__Protos__TracePacket *p, struct export_buf *into)
+{
+    p->has_trusted_packet_sequence_id = true;
+    p->trusted_packet_sequence_id = EXPORT_SEQUENCE_ID;
+    if (x->first) {
+        p->has_sequence_flags = true;
+        p->sequence_flags = PERFETTO__PROTOS__TRACE_PACKET__SEQUENCE_FLAGS__SEQ_INCREMENTAL_STATE_CLEARED;
+        x->first = false;
+    }
+    size_t size = perfetto__protos__trace_packet__get_packed_size(p);
+    uint8_t head[11] = { 0x0a };        /* field 1, wire type 2 */
+    size_t hl = 1;
+    for (uint64_t v = size; ; v >>= 7) {
+        head[hl++] = (uint8_t)(v & 0x7f) | (v > 0x7f ? 0x80 : 0);
+        if (v <= 0x7f)
+            break;
+    }
+    struct export_buf *b = into ? into : &x->scratch;
+    if (!into)
+        b->len = 0;
+    buf_put(b, head, hl);
+    if (!buf_reserve(b, size))
+        return;
+    b->len += perfetto__protos__trace_packet__pack(p, (uint8_t *)b->p + b->len);
+    if (!into)
+        fwrite(b->p, 1, b->len, x->out);
+}
+
+static void pf_track(struct exporter *x, const struct export_track *t, uint64_t parent, uint64_t ts,
+                     bool counter)
+{
+    Perfetto__Protos__TrackDescriptor d = PERFETTO__PROTOS__TRACK_DESCRIPTOR__INIT;
+    Perfetto__Protos__ProcessDescriptor proc = PERFETTO__PROTOS__PROCESS_DESCRIPTOR__INIT;
+    Perfetto__Protos__CounterDescriptor cd = PERFETTO__PROTOS__COUNTER_DESCRIPTOR__INIT;
+    d.has_uuid = true;
+    d.uuid = t->uuid;
+    if (parent) {
+        d.has_parent_uuid = true;
+        d.parent_uuid = parent;
+        d.name = (char *)t->name;
+    } else {
+        proc.has_pid = true;
+        proc.pid = EXPORT_PID;
+        proc.process_name = (char *)t->name;
+        d.process = &proc;
+    }
+    if (counter) {
+        cd.has_unit = true;
+        cd.unit = PERFETTO__PROTOS__COUNTER_DESCRIPTOR__UNIT__UNIT_COUNT;
+        d.counter = &cd;
+    }
+    Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+    p.has_timestamp = true;
+    p.timestamp = ts;
+    p.data_case = PERFETTO__PROTOS__TRACE_PACKET__DATA_TRACK_DESCRIPTOR;
+    p.track_descriptor = &d;
+    pf_packet(x, &p, NULL);
+}
+
+static void pf_start(struct exporter *x)
+{
+    struct export_track process = { .uuid = EXPORT_PROCESS_UUID, .name = EXPORT_PROCESS_NAME };
+    struct export_track counter = { .uuid = EXPORT_COUNTER_UUID, .name = TRACE_EXPORT_COUNTER_NAME };
+    pf_track(x, &process, 0, 0, false);
+    pf_track(x, &counter, EXPORT_PROCESS_UUID, 0, true);
+}
+
+/* A TrackEvent of TYPE on T at TS, with the current annotations when it has
+ * a NAME. */
+static void pf_event(struct exporter *x, const struct export_track *t, uint64_t ts,
+                     Perfetto__Protos__TrackEvent__Type type, const char *name, const char *cat,
+                     struct export_buf *into)
+{
+    Perfetto__Protos__DebugAnnotation ann[EXPORT_MAX_ARGS], *annp[EXPORT_MAX_ARGS];
+    Perfetto__Protos__TrackEvent ev = PERFETTO__PROTOS__TRACK_EVENT__INIT;
+    ev.has_type = true;
+    ev.type = type;
+    ev.has_track_uuid = true;
+    ev.track_uuid = t->uuid;
+    if (name) {
+        const struct export_args *a = &x->args;
+        for (size_t i = 0; i < a->n; i++) {
+            const struct export_arg *arg = &a->arg[i];
+            perfetto__protos__debug_annotation__init(&ann[i]);
+            ann[i].name = (char *)arg->name;
+            if (arg->kind == EXPORT_UINT) {
+                ann[i].value_case = PERFETTO__PROTOS__DEBUG_ANNOTATION__VALUE_UINT_VALUE;
+                ann[i].uint_value = arg->u;
+            } else if (arg->kind == EXPORT_INT) {
+                ann[i].value_case = PERFETTO__PROTOS__DEBUG_ANNOTATION__VALUE_INT_VALUE;
+                ann[i].int_value = arg->i;
+            } else {
+                ann[i].value_case = PERFETTO__PROTOS__DEBUG_ANNOTATION__VALUE_STRING_VALUE;
+                ann[i].string_value = (char *)arg->text;
+            }
+            annp[i] = &ann[i];
+        }
+        ev.n_debug_annotations = a->n;
+        ev.debug_annotations = annp;
+        ev.name = (char *)name;
+        ev.n_categories = 1;
+        ev.categories = (char **)&cat;
+    }
+    Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+    p.has_timestamp = true;
+    p.timestamp = ts;
+    p.data_case = PERFETTO__PROTOS__TRACE_PACKET__DATA_TRACK_EVENT;
+    p.track_event = &ev;
+    pf_packet(x, &p, into);
+}
+
+static void pf_slice_open(struct exporter *x, const struct export_track *t, uint64_t ts,
+                          const char *name, const char *cat, struct export_buf *into)
+{
+    pf_event(x, t, ts, PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_SLICE_BEGIN, name, cat, into);
+}
+
+static void pf_slice_emit(struct exporter *x, const struct export_track *t, const char *open,
+                          size_t len, uint64_t ts, uint64_t end)
+{
+    (void)t;
+    (void)ts;
+    (void)end;
+    fwrite(open, 1, len, x->out);
+}
+
+static void pf_slice_end(struct exporter *x, const struct export_track *t, uint64_t end)
+{
+    pf_event(x, t, end, PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_SLICE_END, NULL, NULL, NULL);
+}
+
+static void pf_instant(struct exporter *x, const struct export_track *t, uint64_t ts,
+                       const char *name, const char *cat)
+{
+    pf_event(x, t, ts, PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_INSTANT, name, cat, NULL);
+}
+
+static void pf_counter(struct exporter *x, uint64_t ts, uint64_t value)
+{
+    struct export_track t = { .uuid = EXPORT_COUNTER_UUID };
+    Perfetto__Protos__TrackEvent ev = PERFETTO__PROTOS__TRACK_EVENT__INIT;
+    ev.has_type = true;
+    ev.type = PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_COUNTER;
+    ev.has_track_uuid = true;
+    ev.track_uuid = t.uuid;
+    ev.has_counter_value = true;
+    ev.counter_value = (int64_t)value;
+    Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+    p.has_timestamp = true;
+    p.timestamp = ts;
+    p.data_case = PERFETTO__PROTOS__TRACE_PACKET__DATA_TRACK_EVENT;
+    p.track_event = &ev;
+    pf_packet(x, &p, NULL);
+}
+
+static const struct export_backend perfetto_backend = {
+    .start = pf_start,
+    .track = pf_track,
+    .slice_open = pf_slice_open,
+    .slice_emit = pf_slice_emit,
+    .slice_end = pf_slice_end,
+    .instant = pf_instant,
+    .counter = pf_counter,
+};
+
+/* ---- Chrome JSON ---- */
+
+/* A JSON string. Its text is UTF-8 already (see pool_text): only quotes,
+ * backslashes and control characters need escaping. */
+static void json_string(struct export_buf *b, const char *s)
+{
+    buf_put(b, "\"", 1);
+    for (const uint8_t *p = (const uint8_t *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            buf_printf(b, "\\u%04x", *p);
+        else
+            buf_put(b, p, 1);
+    }
+    buf_put(b, "\"", 1);
+}
+
+/* Chrome timestamps are microseconds; one instruction is 1 ns, so 0.001. */
+static void json_us(struct export_buf *b, const char *key, uint64_t ns)
+{
+    buf_printf(b, ",\"%s\":%" PRIu64 ".%03" PRIu64, key, ns / 1000, ns % 1000);
+}
+
+/* Starts an event object: the separator (ch_start wrote the first
+ * object), then ph, pid, tid, ts. */
+static void json_head(struct export_buf *b, const char *ph, uint32_t tid, uint64_t ts)
+{
+    buf_printf(b, ",\n{\"ph\":\"%s\",\"pid\":%d,\"tid\":%" PRIu32, ph, EXPORT_PID, tid);
+    json_us(b, "ts", ts);
+}
+
+static void json_named(struct exporter *x, struct export_buf *b, const char *name, const char *cat)
+{
+    buf_put(b, ",\"name\":", 8);
+    json_string(b, name);
+    buf_put(b, ",\"cat\":", 7);
+    json_string(b, cat);
+    buf_put(b, ",\"args\":{", 9);
+    for (size_t i = 0; i < x->args.n; i++) {
+        const struct export_arg *arg = &x->args.arg[i];
+        if (i)
+            buf_put(b, ",", 1);
+        json_string(b, arg->name);
+        if (arg->kind == EXPORT_UINT)
+            buf_printf(b, ":%" PRIu64, arg->u);
+        else if (arg->kind == EXPORT_INT)
+            buf_printf(b, ":%" PRId64, arg->i);
+        else {
+            buf_put(b, ":", 1);
+            json_string(b, arg->text);
+        }
+    }
+    buf_put(b, "}", 1);
+}
+
+static void json_flush(struct exporter *x)
+{
+    fwrite(x->scratch.p, 1, x->scratch.len, x->out);
+    x->scratch.len = 0;
+}
+
+static void ch_start(struct exporter *x)
+{
+    fputs("{\"traceEvents\":[", x->out);
+    buf_printf(&x->scratch, "\n{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":",
+               EXPORT_PID);
+    json_string(&x->scratch, EXPORT_PROCESS_NAME);
+    buf_put(&x->scratch, "}}", 2);
+    json_flush(x);
+}
+
+static void ch_track(struct exporter *x, const struct export_track *t, uint64_t parent, uint64_t ts,
+                     bool counter)
+{
+    (void)parent;
+    (void)ts;
+    if (counter)
+        return;         /* Chrome counters are named by their events */
+    buf_printf(&x->scratch, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu32
+                            ",\"name\":\"thread_name\",\"args\":{\"name\":", EXPORT_PID, t->tid);
+    json_string(&x->scratch, t->name);
+    buf_put(&x->scratch, "}}", 2);
+    json_flush(x);
+}
+
+/* A complete ("X") event is written whole once its duration is known: the
+ * opening holds everything but "dur" and the closing brace. */
+static void ch_slice_open(struct exporter *x, const struct export_track *t, uint64_t ts,
+                          const char *name, const char *cat, struct export_buf *into)
+{
+    json_head(into, "X", t->tid, ts);
+    json_named(x, into, name, cat);
+}
+
+static void ch_slice_emit(struct exporter *x, const struct export_track *t, const char *open,
+                          size_t len, uint64_t ts, uint64_t end)
+{
+    (void)t;
+    fwrite(open, 1, len, x->out);
+    json_us(&x->scratch, "dur", end - ts);
+    buf_put(&x->scratch, "}", 1);
+    json_flush(x);
+}
+
+static void ch_instant(struct exporter *x, const struct export_track *t, uint64_t ts,
+                       const char *name, const char *cat)
+{
+    json_head(&x->scratch, "i", t->tid, ts);
+    buf_put(&x->scratch, ",\"s\":\"t\"", 8);
+    json_named(x, &x->scratch, name, cat);
+    buf_put(&x->scratch, "}", 1);
+    json_flush(x);
+}
+
+static void ch_counter(struct exporter *x, uint64_t ts, uint64_t value)
+{
+    buf_printf(&x->scratch, ",\n{\"ph\":\"C\",\"pid\":%d", EXPORT_PID);
+    json_us(&x->scratch, "ts", ts);
+    buf_put(&x->scratch, ",\"name\":", 8);
+    json_string(&x->scratch, TRACE_EXPORT_COUNTER_NAME);
+    buf_printf(&x->scratch, ",\"args\":{\"hcalls\":%" PRIu64 "}}", value);
+    json_flush(x);
+}
+
+static void ch_finish(struct exporter *x)
+{
+    fputs("\n],\"displayTimeUnit\":\"ns\"}\n", x->out);
+}
+
+static const struct export_backend chrome_backend = {
+    .start = ch_start,
+    .track = ch_track,
+    .slice_open = ch_slice_open,
+    .slice_emit = ch_slice_emit,
+    .instant = ch_instant,
+    .counter = ch_counter,
+    .finish = ch_finish,
+};
+
+/* ---- tracks ---- */
+
+static void export_fail_oom(struct exporter *x)
+{
+    if (!x->error[0])
+        snprintf(x->error, sizeof x->error, "out of memory");
+}
+
+/* The lane of vCPU CPU, declaring its track (at TS) the first time. */
+static struct export_lane *lane_get(struct exporter *x, uint32_t cpu, uint64_t ts)
+{
+    if (cpu >= TRACE_EXPORT_MAX_VCPUS) {
+        if (!x->error[0])
+            snprintf(x->error, sizeof x->error, "%s: vCPU %" PRIu32 ": only %u vCPUs can be exported",
+                     trace_reader_name(x->r), cpu, TRACE_EXPORT_MAX_VCPUS);
+        return NULL;
+    }
+    if (cpu >= x->n_lane) {
+        uint32_t n = x->n_lane ? x->n_lane : 4;
+        while (n <= cpu)
+            n *= 2;
+        struct export_lane **grown = realloc(x->lane, n * sizeof *grown);
+        if (!grown) {
+            export_fail_oom(x);
+            return NULL;
+        }
+        memset(grown + x->n_lane, 0, (n - x->n_lane) * sizeof *grown);
+        x->lane = grown;
+        x->n_lane = n;
+    }
+    if (x->lane[cpu])
+        return x->lane[cpu];
+    struct export_lane *l = calloc(1, sizeof *l);
+    if (!l) {
+        export_fail_oom(x);
+        return NULL;
+    }
+    snprintf(l->name, sizeof l->name, "vCPU %" PRIu32, cpu);
+    l->track = (struct export_track){ .uuid = EXPORT_VCPU_UUID(cpu), .tid = cpu, .name = l->name };
+    x->lane[cpu] = l;
+    x->be->track(x, &l->track, EXPORT_PROCESS_UUID, ts, false);
+    return l;
+}
+
+/* The track of IRQ line LINE (a string index), declared on first use. */
+static bool irq_track(struct exporter *x, uint32_t line, uint64_t ts, struct export_track *t)
+{
+    *t = (struct export_track){ .uuid = EXPORT_IRQ_UUID(line), .tid = EXPORT_IRQ_TID(line) };
+    if (line < x->n_irq && x->irq_declared[line])
+        return true;
+    if (line >= x->n_irq) {
+        size_t n = x->n_irq ? x->n_irq : 64;
+        while (n <= line)
+            n *= 2;
+        uint8_t *grown = realloc(x->irq_declared, n);
+        if (!grown) {
+            export_fail_oom(x);
+            return false;
+        }
+        memset(grown + x->n_irq, 0, n - x->n_irq);
+        x->irq_declared = grown;
+        x->n_irq = n;
+    }
+    x->irq_declared[line] = 1;
+    /* The name goes through the event's pool, after what the event put
+     * there; the back end copies it before the pool is reset. */
+    const char *name = trace_reader_string(x->r, line);
+    t->name = pool_printf(&x->args, "IRQ %s", pool_text(&x->args, name ? name : "?"));
+    if (!t->name)
+        t->name = "IRQ";
+    x->be->track(x, t, EXPORT_PROCESS_UUID, ts, false);
+    return true;
+}
+
+/* ---- held slices ---- */
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a + b < a ? UINT64_MAX : a + b;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Writes the held slices of L, none ending after LIMIT (the lane's next
+ * event). Outer calls first, each in the order it came; an inner one
+ * (RTAS) fills the slice around it unless it has a cost of its own. Ends
+ * never grow inwards, so the slices nest, and each is at least 1 long. */
+static void lane_flush(struct exporter *x, struct export_lane *l, uint64_t limit)
+{
+    size_t order[EXPORT_MAX_OPEN], n = 0;
+    uint64_t end[EXPORT_MAX_OPEN];
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < l->n; i++)
+            if (l->slice[i].inner == (pass == 1))
+                order[n++] = i;
+    uint64_t outer = UINT64_MAX;
+    for (size_t k = 0; k < n; k++) {
+        const struct export_slice *s = &l->slice[order[k]];
+        uint64_t want = s->cost ? add_sat(l->t, s->cost) : k ? outer : l->t + 1;
+        end[k] = min_u64(min_u64(want, outer), limit);
+        if (end[k] <= l->t)
+            end[k] = l->t + 1;
+        outer = end[k];
+    }
+    for (size_t k = 0; k < n; k++) {
+        const struct export_slice *s = &l->slice[order[k]];
+        x->be->slice_emit(x, &l->track, l->open.p + s->off, s->len, l->t, end[k]);
+    }
+    if (x->be->slice_end)
+        for (size_t k = n; k-- > 0;)
+            x->be->slice_end(x, &l->track, end[k]);
+    l->n = 0;
+    l->open.len = 0;
+}
+
+/* Settles every lane whose held slices all end by NOW whatever comes next
+ * on it, so that output stays close to time order. */
+static void lanes_settle(struct exporter *x, uint64_t now)
+{
+    for (size_t i = 0; i < x->n_held;) {
+        struct export_lane *l = x->lane[x->held[i]];
+        if (l->t < now && l->reach <= now) {
+            lane_flush(x, l, now);
+            x->held[i] = x->held[--x->n_held];
+        } else {
+            i++;
+        }
+    }
+}
+
+/* An event at ICOUNT on L: slices held from before end by then. */
+static void lane_advance(struct exporter *x, struct export_lane *l, uint64_t icount)
+{
+    if (!l->n || l->t >= icount)
+        return;
+    lane_flush(x, l, icount);
+    for (size_t i = 0; i < x->n_held; i++)
+        if (x->lane[x->held[i]] == l) {
+            x->held[i] = x->held[--x->n_held];
+            break;
+        }
+}
+
+static struct export_lane *lane_for(struct exporter *x, const struct trace_event *e)
+{
+    struct export_lane *l = lane_get(x, e->ev->cpu, e->icount);
+    if (l)
+        lane_advance(x, l, e->icount);
+    return l;
+}
+
+static void lane_instant(struct exporter *x, const struct trace_event *e, const char *name,
+                         const char *cat)
+{
+    struct export_lane *l = lane_for(x, e);
+    if (l)
+        x->be->instant(x, &l->track, e->icount, name ? name : "?", cat);
+}
+
+/* Holds a call's slice on its vCPU's lane until its end is known. COST is
+ * the wanted length (0: that of the call around it). Past EXPORT_MAX_OPEN
+ * calls at one icount, the rest are drawn as instants. */
+static void lane_slice(struct exporter *x, const struct trace_event *e, bool inner,
+                       uint64_t cost, const char *name, const char *cat)
+{
+    struct export_lane *l = lane_for(x, e);
+    if (!l)
+        return;
+    if (l->n == EXPORT_MAX_OPEN) {
+        x->be->instant(x, &l->track, e->icount, name ? name : "?", cat);
+        return;
+    }
+    if (l->n == 0) {
+        if (x->n_held == x->held_cap) {
+            size_t cap = x->held_cap ? 2 * x->held_cap : 8;
+            uint32_t *held = realloc(x->held, cap * sizeof *held);
+            if (!held) {
+                export_fail_oom(x);
+                return;
+            }
+            x->held = held;
+            x->held_cap = cap;
+        }
+        x->held[x->n_held++] = e->ev->cpu;
+        l->t = e->icount;
+        l->reach = 0;
+    }
+    struct export_slice *s = &l->slice[l->n++];
+    s->cost = cost;
+    s->inner = inner;
+    s->off = l->open.len;
+    x->be->slice_open(x, &l->track, e->icount, name ? name : "?", cat, &l->open);
+    s->len = l->open.len - s->off;
+    uint64_t want = add_sat(l->t, cost ? cost : 1);
+    if (want > l->reach)
+        l->reach = want;
+    if (l->open.oom)
+        export_fail_oom(x);
+}
+
+/* ---- the hcall-rate counter ---- */
+
+/* Counts an hcall at ICOUNT. A window's sample is written when the window
+ * is over; after a run of empty windows one zero sample says so (the
+ * counter holds its value until the next sample). */
+static void rate_hcall(struct exporter *x, uint64_t icount)
+{
+    uint64_t w = icount / TRACE_EXPORT_COUNTER_WINDOW;
+    if (x->rate_on && w != x->rate_window) {
+        x->be->counter(x, x->rate_window * TRACE_EXPORT_COUNTER_WINDOW, x->rate_count);
+        if (w > x->rate_window + 1)
+            x->be->counter(x, (x->rate_window + 1) * TRACE_EXPORT_COUNTER_WINDOW, 0);
+        x->rate_count = 0;
+    }
+    x->rate_on = true;
+    x->rate_window = w;
+    x->rate_count++;
+}
+
+/* ---- events ---- */
+
+/* Register values r4.. (or out_r4.. with PREFIX "out_"), typed by the
+ * trace's HcallInfo letters as `ppcrr trace dump` prints them: x hex,
+ * d signed, u unsigned, b a byte count whose bytes follow (shown as text). */
+static void add_registers(struct export_args *a, const char *prefix, const char *letters,
+                          const uint64_t *v, size_t n)
+{
+    size_t nl = letters ? strlen(letters) : 0;
+    for (size_t i = 0; i < n && i < EXPORT_MAX_REGS; i++) {
+        const char *name = pool_printf(a, "%sr%zu", prefix, i + 4);
+        char letter = i < nl ? letters[i] : 'x';
+        if (letter == 'd') {
+            args_int(a, name, (int64_t)v[i]);
+        } else if (letter == 'u') {
+            args_uint(a, name, v[i]);
+        } else if (letter == 'b') {
+            uint8_t bytes[256];
+            size_t len = 0;
+            for (size_t k = i + 1; k < n && len < v[i] && len < sizeof bytes; k++)
+                for (int b = 7; b >= 0 && len < v[i]; b--)
+                    bytes[len++] = (uint8_t)(v[k] >> (8 * b));
+            args_uint(a, name, v[i]);
+            args_text(a, pool_printf(a, "%stext", prefix), pool_bytes(a, bytes, len));
+            return;
+        } else {
+            args_hex(a, name, v[i]);
+        }
+    }
+}
+
+static const char *string_text(struct exporter *x, uint32_t index)
+{
+    const char *s = trace_reader_string(x->r, index);
+    return pool_text(&x->args, s ? s : "?");
+}
+
+static void export_hcall(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Hcall *h = e->ev->hcall;
+    const Ppcrr__HcallInfo *info = trace_reader_hcall_info(x->r, h->opcode);
+    struct export_args *a = &x->args;
+    const char *name = info ? pool_text(a, info->name) : pool_printf(a, "hcall 0x%" PRIx32, h->opcode);
+    add_registers(a, "", info ? info->args : NULL, h->arg, h->n_arg);
+    args_int(a, "ret", h->ret);
+    const char *ret = trace_reader_return_name(x->r, h->ret);
+    if (ret)
+        args_text(a, "ret_name", pool_text(a, ret));
+    add_registers(a, "out_", info ? info->outputs : NULL, h->output, h->n_output);
+    args_uint(a, "host_ns", h->host_ns);
+    args_hex(a, "opcode", h->opcode);
+    args_hex(a, "pc", e->ev->pc);
+    rate_hcall(x, e->icount);
+    lane_slice(x, e, false, h->host_ns ? h->host_ns : 1, name, "hcall");
+}
+
+static void add_words(struct export_args *a, const char *what, const uint32_t *v, size_t n)
+{
+    for (size_t i = 0; i < n && i < EXPORT_MAX_WORDS; i++)
+        args_uint(a, pool_printf(a, "%s%zu", what, i), v[i]);
+}
+
+static void export_rtas(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Rtas *r = e->ev->rtas;
+    struct export_args *a = &x->args;
+    const char *name = string_text(x, r->token_name);
+    args_hex(a, "token", r->token);
+    add_words(a, "arg", r->arg, r->n_arg);
+    add_words(a, "ret", r->ret, r->n_ret);
+    args_hex(a, "pc", e->ev->pc);
+    lane_slice(x, e, true, 0, name, "rtas");
+}
+
+static void export_mmio(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Mmio *m = e->ev->mmio;
+    struct export_args *a = &x->args;
+    const char *region = string_text(x, m->region);
+    const char *name = pool_printf(a, "mmio %s %s", m->write ? "write" : "read", region);
+    args_text(a, "region", region);
+    args_hex(a, "addr", m->addr);
+    args_uint(a, "size", m->size);
+    args_hex(a, "value", m->value);
+    args_hex(a, "pc", e->ev->pc);
+    lane_instant(x, e, name, "mmio");
+}
+
+/* IRQ edges go on their line's track, not a vCPU's: a line is not the
+ * CPU's doing, and so its edges do not cut a vCPU's slices short. */
+static void export_irq(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Irq *q = e->ev->irq;
+    struct export_args *a = &x->args;
+    const char *line = string_text(x, q->line);
+    const char *name = pool_printf(a, "irq %s %" PRIu32, line, q->level);
+    args_text(a, "line", line);
+    args_uint(a, "level", q->level);
+    args_uint(a, "cpu", e->ev->cpu);
+    args_hex(a, "pc", e->ev->pc);
+    struct export_track t;
+    if (irq_track(x, q->line, e->icount, &t))
+        x->be->instant(x, &t, e->icount, name ? name : "irq", "irq");
+}
+
+static void export_interrupt(struct exporter *x, const struct trace_event *e)
+{
+    uint32_t vector = e->ev->interrupt->vector;
+    struct export_args *a = &x->args;
+    const char *name = pool_printf(a, "interrupt 0x%" PRIx32, vector);
+    args_hex(a, "vector", vector);
+    args_text(a, "vector_name", trace_vector_name(vector));
+    args_hex(a, "pc", e->ev->pc);
+    lane_instant(x, e, name, "interrupt");
+}
+
+static void export_input(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Input *in = e->ev->input;
+    struct export_args *a = &x->args;
+    const char *source = string_text(x, in->source);
+    const char *name = pool_printf(a, "input %s", source);
+    args_text(a, "source", source);
+    args_uint(a, "length", in->data.len);
+    args_text(a, "data", pool_bytes(a, in->data.data, in->data.len));
+    args_hex(a, "pc", e->ev->pc);
+    lane_instant(x, e, name, "input");
+}
+
+static void export_checkpoint(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Checkpoint *c = e->ev->checkpoint;
+    struct export_args *a = &x->args;
+    char hex[2 * 64 + 1] = "";
+    for (size_t i = 0; i < c->digest.len && i < 64; i++)
+        snprintf(hex + 2 * i, 3, "%02x", c->digest.data[i]);
+    args_text(a, "digest", pool_text(a, hex));
+    args_hex(a, "pc", e->ev->pc);
+    lane_instant(x, e, "checkpoint", "checkpoint");
+}
+
+static void export_exit(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Exit *q = e->ev->exit;
+    struct export_args *a = &x->args;
+    const char *reason = trace_exit_reason_name(q->reason);
+    args_text(a, "reason", reason);
+    args_int(a, "code", q->code);
+    if (q->message && q->message[0])
+        args_text(a, "message", pool_text(a, q->message));
+    args_hex(a, "pc", e->ev->pc);
+    lane_instant(x, e, pool_printf(a, "exit %s", reason), "exit");
+}
+
+static void (*const export_kind[])(struct exporter *, const struct trace_event *) = {
+    [PPCRR__EVENT__KIND_HCALL] = export_hcall,
+    [PPCRR__EVENT__KIND_RTAS] = export_rtas,
+    [PPCRR__EVENT__KIND_MMIO] = export_mmio,
+    [PPCRR__EVENT__KIND_IRQ] = export_irq,
+    [PPCRR__EVENT__KIND_INTERRUPT] = export_interrupt,
+    [PPCRR__EVENT__KIND_INPUT] = export_input,
+    [PPCRR__EVENT__KIND_CHECKPOINT] = export_checkpoint,
+    [PPCRR__EVENT__KIND_EXIT] = export_exit,
+};
+
+/* One event. The reader hands out only events of a known kind. */
+static void export_event(struct exporter *x, const struct trace_event *e)
+{
+    size_t kind = (size_t)e->ev->kind_case;
+    lanes_settle(x, e->icount);
+    args_reset(&x->args);
+    if (kind < sizeof export_kind / sizeof export_kind[0] && export_kind[kind])
+        export_kind[kind](x, e);
+}
+
+/* ---- the output file ---- */
+
+/* A regular file is written as PATH.XXXXXX beside it and renamed over PATH
+ * at the end, so that a failed export leaves no partial file and an old
+ * one stays intact. Anything else (standard output as "-", a device, a
+ * pipe) is written in place: there is nothing to rename. */
+struct export_output {
+    const char *path;
+    FILE *f;
+    char *tmp;
+};
+
+static int output_open(struct export_output *o, const char *path, FILE *err)
+{
+    *o = (struct export_output){ .path = path };
+    struct stat st;
+    if (strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return 0;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        o->f = fopen(path, "w");
+    } else if ((o->tmp = malloc(strlen(path) + 8))) {
+        strcpy(o->tmp, path);
+        strcat(o->tmp, ".XXXXXX");
+        int fd = mkstemp(o->tmp);
+        mode_t mask = umask(0);     /* mkstemp makes 0600; give the usual mode */
+        umask(mask);
+        if (fd >= 0 && (fchmod(fd, 0666 & ~mask) < 0 || !(o->f = fdopen(fd, "w")))) {
+            int e = errno;
+            close(fd);
+            unlink(o->tmp);
+            errno = e;
+        }
+    }
+    if (!o->f) {
+        fprintf(err, "ppcrr: cannot create %s: %s\n", path, strerror(errno));
+        free(o->tmp);
+        return -1;
+    }
+    setvbuf(o->f, NULL, _IOFBF, 1 << 16);
+    return 0;
+}
+
+/* Drops what was written (a failed export). */
+static void output_discard(struct export_output *o)
+{
+    if (o->f != stdout)
+        fclose(o->f);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+}
+
+static int output_commit(struct export_output *o, FILE *err)
+{
+    bool ok = fflush(o->f) == 0 && !ferror(o->f);
+    int e = errno;
+    if (o->f != stdout && fclose(o->f) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    if (ok && o->tmp && rename(o->tmp, o->path) < 0) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok) {
+        fprintf(err, "ppcrr: cannot write %s: %s\n", o->path, strerror(e));
+        if (o->tmp)
+            unlink(o->tmp);
+    }
+    free(o->tmp);
+    return ok ? 0 : -1;
+}
+
+/* ---- the pass ---- */
+
+static void exporter_free(struct exporter *x)
+{
+    for (uint32_t i = 0; i < x->n_lane; i++)
+        if (x->lane[i]) {
+            free(x->lane[i]->open.p);
+            free(x->lane[i]);
+        }
+    free(x->lane);
+    free(x->held);
+    free(x->irq_declared);
+    free(x->scratch.p);
+    free(x);
+}
+
+/* Every event of R into X; 0 at the end of the trace, -1 on a bad trace
+ * (in TE) or when the export itself failed (in x->error). */
+static int export_events(struct exporter *x, struct trace_error *te)
+{
+    const Ppcrr__Header *h = trace_reader_header(x->r);
+    x->be->start(x);
+    /* Every vCPU gets its track, even one that never made an event (within
+     * reason: a damaged header may claim millions). */
+    for (uint32_t cpu = 0; cpu < h->vcpus && cpu < EXPORT_UPFRONT_VCPUS; cpu++)
+        lane_get(x, cpu, 0);
+    struct trace_event e;
+    int rc = 0;
+    uint64_t n = 0;
+    while (!x->error[0] && (rc = trace_reader_next(x->r, &e, te)) == 1) {
+        export_event(x, &e);
+        if (x->scratch.oom)
+            export_fail_oom(x);
+        if (++n % 4096 == 0 && ferror(x->out))
+            return 0;           /* output_commit reports it */
+    }
+    if (x->error[0] || rc < 0)
+        return -1;
+    for (uint32_t cpu = 0; cpu < x->n_lane; cpu++)
+        if (x->lane[cpu] && x->lane[cpu]->n)
+            lane_flush(x, x->lane[cpu], UINT64_MAX);
+    if (x->rate_on)
+        x->be->counter(x, x->rate_window * TRACE_EXPORT_COUNTER_WINDOW, x->rate_count);
+    if (x->be->finish)
+        x->be->finish(x);
+    if (x->scratch.oom)
+        export_fail_oom(x);
+    return x->error[0] ? -1 : 0;
+}
+
+int trace_tool_export(const char *path, const struct trace_export_options *opt, FILE *err)
+{
+    struct trace_error te = { "" };
+    struct trace_reader *r = trace_reader_open(path, &te);
+    if (!r) {
+        fprintf(err, "ppcrr: %s\n", te.msg);
+        return 1;
+    }
+    struct export_output o;
+    struct exporter *x = calloc(1, sizeof *x);
+    if (!x || output_open(&o, opt->output, err) < 0) {
+        if (!x)
+            fprintf(err, "ppcrr: out of memory\n");
+        free(x);
+        trace_reader_close(r);
+        return 1;
+    }
+    x->be = opt->format == TRACE_EXPORT_CHROME ? &chrome_backend : &perfetto_backend;
+    x->r = r;
+    x->out = o.f;
+    x->first = true;
+    int rc = export_events(x, &te);
+    int status = 0;
+    if (rc < 0) {
+        fprintf(err, "ppcrr: %s\n", x->error[0] ? x->error : te.msg);
+        if (strcmp(opt->output, "-") != 0)
+            fprintf(err, "ppcrr: %s not written\n", opt->output);
+        output_discard(&o);
+        status = 1;
+    } else if (output_commit(&o, err) < 0) {
+        status = 1;
+    } else if (trace_reader_warning(r)) {
+        fprintf(err, "ppcrr: warning: %s\n", trace_reader_warning(r));
+    }
+    exporter_free(x);
+    trace_reader_close(r);
+    return status;
+}

@@ -286,6 +286,8 @@ static void json_hcall(FILE *out, const struct trace_reader *r, const Ppcrr__Hca
         json_str(out, "ret_name", ret);
     json_hex_list(out, "outputs", h->output, h->n_output);
     fprintf(out, ",\"host_ns\":%" PRIu64, h->host_ns);
+    if (h->caller)
+        fprintf(out, ",\"caller\":\"0x%" PRIx64 "\"", h->caller);
 }
 
 void trace_format_json(FILE *out, const struct trace_reader *r, const struct trace_event *ev)
