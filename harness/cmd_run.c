@@ -380,25 +380,27 @@ static int run_command(struct run_options *o, int argc, char **argv)
     return rc;
 }
 
+/* `run` and `record` differ only in these. */
+static int run_mode(enum run_mode mode, const char *usage, const char *name, int argc, char **argv)
+{
+    struct run_options o;
+    memset(&o, 0, sizeof o);
+    o.mode = mode;
+    o.usage = usage;
+    o.cmd_name = name;
+    if (mode == MODE_RECORD)
+        o.cfg.checkpoint_interval = RECORD_DEFAULT_CHECKPOINT_EVERY;
+    return run_command(&o, argc, argv);
+}
+
 int cmd_run(const struct cli_command *self, int argc, char **argv)
 {
     (void)self;
-    struct run_options o;
-    memset(&o, 0, sizeof o);
-    o.mode = MODE_RUN;
-    o.usage = cmd_run_usage;
-    o.cmd_name = "run";
-    return run_command(&o, argc, argv);
+    return run_mode(MODE_RUN, cmd_run_usage, "run", argc, argv);
 }
 
 int cmd_record(const struct cli_command *self, int argc, char **argv)
 {
     (void)self;
-    struct run_options o;
-    memset(&o, 0, sizeof o);
-    o.mode = MODE_RECORD;
-    o.usage = cmd_record_usage;
-    o.cmd_name = "record";
-    o.cfg.checkpoint_interval = RECORD_DEFAULT_CHECKPOINT_EVERY;
-    return run_command(&o, argc, argv);
+    return run_mode(MODE_RECORD, cmd_record_usage, "record", argc, argv);
 }

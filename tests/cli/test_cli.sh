@@ -12,14 +12,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ppcrr-cli-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
-# run ARGS...: sets $rc, $out (stdout) and $err (stderr)
-run() {
-    "$ppcrr" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-first_err_line() { head -n 1 "$tmp/err"; }
 
 # usage_error DESC EXPECTED-FIRST-LINE ARGS...
 usage_error() {

@@ -13,13 +13,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ppcrr-export-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
-# run ARGS...: sets $rc, $out (stdout) and $err (stderr)
-run() {
-    "$ppcrr" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
 
 # usage_error DESC EXPECTED-FIRST-STDERR-LINE ARGS...
 usage_error() {

@@ -14,14 +14,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ppcrr-stats-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
-# run ARGS...: sets $rc, $out (stdout) and $err (stderr)
-run() {
-    "$ppcrr" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-first_err_line() { head -n 1 "$tmp/err"; }
 # has_line REGEX: some line of the last stdout matches the extended REGEX
 has_line() { grep -Eq "$1" "$tmp/out" || { echo "# no line matches: $1"; return 1; }; }
 # site_rows: call-site table rows in the last stdout
