@@ -1040,6 +1040,7 @@ void chardev_set_receiver(struct chardev *cd, input_receive_fn fn, void *opaque)
         return;
     cd->receive = fn;
     cd->receive_opaque = opaque;
+    input_console_attach(cd->machine, fn, opaque);
 }
 
 void chardev_close(struct chardev *cd)

@@ -57,9 +57,52 @@ bool input_parse_utc(const char *text, int64_t *seconds)
     return true;
 }
 
+/* With a feeder, the trace's value replaces the host's (zeros if the trace
+ * has none: the feeder has reported the divergence). */
+static bool fed(struct machine *m, const char *source, uint8_t *buf, size_t len)
+{
+    if (!m->feeder)
+        return false;
+    if (!m->feeder->take(m->feeder->opaque, source, buf, len))
+        memset(buf, 0, len);
+    return true;
+}
+
+static uint64_t get_be64(const uint8_t in[8])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | in[i];
+    return v;
+}
+
+void input_set_feeder(struct machine *m, const struct input_feeder *feeder)
+{
+    m->feeder = feeder;
+}
+
+void input_console_attach(struct machine *m, input_receive_fn receive, void *opaque)
+{
+    m->console_receive = receive;
+    m->console_opaque = opaque;
+}
+
+void input_console_feed(struct machine *m, const uint8_t *data, size_t len)
+{
+    emit_input(m, "console", data, len);
+    if (m->console_receive)
+        m->console_receive(m->console_opaque, data, len);
+}
+
 int64_t input_rtc_seconds(struct machine *m)
 {
     int64_t now;
+    uint8_t be[8];
+    if (fed(m, "rtc", be, sizeof be)) {
+        now = (int64_t)get_be64(be);
+        emit_input(m, "rtc", be, sizeof be);
+        return now;
+    }
     if (!m->cfg.rtc_fixed) {
         now = (int64_t)time(NULL);          /* the host's clock: an input */
     } else {
@@ -68,9 +111,7 @@ int64_t input_rtc_seconds(struct machine *m)
         uint64_t tb = m->ncpus ? cpu_tb(&m->cpus[0]) : 0;
         now = m->cfg.rtc_base + (int64_t)(tb / CPU_TB_FREQ);
     }
-    uint8_t be[8];
-    for (int i = 0; i < 8; i++)
-        be[i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
+    be64(be, (uint64_t)now);
     emit_input(m, "rtc", be, sizeof be);
     return now;
 }
@@ -78,17 +119,25 @@ int64_t input_rtc_seconds(struct machine *m)
 void input_console(struct machine *m, const uint8_t *data, size_t len, input_receive_fn receive,
                    void *opaque)
 {
+    if (m->feeder)
+        return;                     /* replay: the trace types, not the host */
     emit_input(m, "console", data, len);
     receive(opaque, data, len);
 }
 
 void input_host_bytes(struct machine *m, const char *source, uint8_t *data, size_t len)
 {
+    fed(m, source, data, len);
     emit_input(m, source, data, len);
 }
 
 uint64_t input_random(struct machine *m)
 {
+    uint8_t be[8];
+    if (fed(m, "random", be, sizeof be)) {
+        emit_input(m, "random", be, sizeof be);
+        return get_be64(be);
+    }
     uint64_t v = 0;
     uint8_t *p = (uint8_t *)&v;
     size_t got = 0;
@@ -100,7 +149,6 @@ uint64_t input_random(struct machine *m)
             break;
         got += (size_t)n;
     }
-    uint8_t be[8];
     be64(be, v);
     emit_input(m, "random", be, sizeof be);
     return v;

@@ -24,10 +24,36 @@ int64_t input_rtc_seconds(struct machine *m);
 bool input_parse_utc(const char *text, int64_t *seconds);
 
 /* Bytes the host typed: reported as an input event from source "console",
- * then handed to RECEIVE. */
+ * then handed to RECEIVE. While a feeder is installed (replay), bytes from
+ * the host are dropped: the console's input comes from the trace. */
 typedef void (*input_receive_fn)(void *opaque, const uint8_t *data, size_t len);
 void input_console(struct machine *m, const uint8_t *data, size_t len, input_receive_fn receive,
                    void *opaque);
+
+/* The console device's receiver (the character backend registers it with
+ * its receiver), so that a feeder can type into it. One console: the last
+ * one attached. */
+void input_console_attach(struct machine *m, input_receive_fn receive, void *opaque);
+
+/*
+ * Replay (DESIGN.md §2 rule 2): a feeder hands back recorded values in
+ * place of the host's. take() fills BUF with the LEN bytes the trace holds
+ * for the next input from SOURCE here, or returns false (the trace has no
+ * such input here: a divergence, which the feeder reports; the caller
+ * then uses zeros). poll() runs between rounds, where console bytes
+ * arrived when recording, and types what the trace holds for this point
+ * through input_console_feed().
+ */
+struct input_feeder {
+    bool (*take)(void *opaque, const char *source, uint8_t *buf, size_t len);
+    void (*poll)(void *opaque);
+    void *opaque;
+};
+
+void input_set_feeder(struct machine *m, const struct input_feeder *feeder);
+
+/* Types DATA into the attached console as input (an input event). */
+void input_console_feed(struct machine *m, const uint8_t *data, size_t len);
 
 /* 64 random bits from the host (getrandom), reported as an input event
  * from source "random" (8 bytes, big-endian) before the guest sees them:

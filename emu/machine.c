@@ -358,6 +358,8 @@ enum exit_reason machine_run(struct machine *m)
     while (m->exit_reason == EXIT_NONE) {
         machine_round(m);
         event_base_loop(m->evbase, EVLOOP_NONBLOCK);
+        if (m->feeder && m->exit_reason == EXIT_NONE)
+            m->feeder->poll(m->feeder->opaque);
         if (m->host_stop)
             machine_request_exit(m, EXIT_USER, 0, "stopped by a signal");
     }

@@ -26,6 +26,7 @@
 #include "emu/device.h"
 #include "emu/event.h"
 #include "emu/hpt.h"
+#include "emu/input.h"
 #include "emu/irq.h"
 #include "emu/memory.h"
 #include "emu/state.h"
@@ -115,6 +116,11 @@ struct machine {
     size_t n_irq_inputs;
 
     struct event_hook events;
+    /* Input sources (emu/input.h): where replay takes values from, and
+     * the console's receiver. */
+    const struct input_feeder *feeder;
+    input_receive_fn console_receive;
+    void *console_opaque;
     struct event_base *evbase;   /* host I/O: character backends */
 
     /* `sc 1`: hcall/ installs itself here; emu/ only calls it. */
