@@ -1,8 +1,9 @@
 /*
  * The recorder (recorder.h): turns each event of the hook into a trace
- * Event and appends it. Names (MMIO regions, IRQ lines, RTAS tokens, input
- * sources) become string-table indexes; arrays are handed to protobuf-c
- * in place, so an event costs one pack into the chunk buffer and no copy.
+ * Event (event_convert.h) and appends it. Names (MMIO regions, IRQ lines,
+ * RTAS tokens, input sources) become string-table indexes; arrays are
+ * handed to protobuf-c in place, so an event costs one pack into the chunk
+ * buffer and no copy.
  */
 #include "record/recorder.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "emu/machine.h"
+#include "record/event_convert.h"
 #include "hcall/hcall_meta.h"
 #include "traces/sha256.h"
 
@@ -36,140 +38,20 @@ static void recorder_failed(struct recorder *r, const struct trace_error *err)
     machine_request_exit(r->m, EXIT_ERROR, 1, msg);
 }
 
-static uint32_t name_index(struct recorder *r, const char *name)
+static uint32_t writer_intern(void *ctx, const char *name)
 {
-    return trace_writer_intern(r->w, name ? name : "");
+    return trace_writer_intern(ctx, name);
 }
-
-/* Fills the kind-specific part of EV from E; the storage it points into
- * lives in the caller's frame until the append. */
-struct event_storage {
-    Ppcrr__Hcall hcall;
-    Ppcrr__Rtas rtas;
-    Ppcrr__Mmio mmio;
-    Ppcrr__Irq irq;
-    Ppcrr__Interrupt interrupt;
-    Ppcrr__Input input;
-    Ppcrr__Checkpoint checkpoint;
-    Ppcrr__Exit exit;
-};
-
-static void convert_hcall(struct recorder *r, const struct event *e, Ppcrr__Event *ev, struct event_storage *s)
-{
-    ppcrr__hcall__init(&s->hcall);
-    s->hcall.opcode = e->u.hcall.opcode;
-    s->hcall.n_arg = e->u.hcall.nargs;
-    s->hcall.arg = (uint64_t *)e->u.hcall.args;
-    s->hcall.ret = e->u.hcall.ret;
-    s->hcall.n_output = e->u.hcall.nrets;
-    s->hcall.output = (uint64_t *)e->u.hcall.rets;
-    s->hcall.host_ns = r->no_host_time ? 0 : e->u.hcall.host_ns;
-    s->hcall.caller = e->u.hcall.caller;
-    ev->kind_case = PPCRR__EVENT__KIND_HCALL;
-    ev->hcall = &s->hcall;
-}
-
-static void convert_rtas(struct recorder *r, const struct event *e, Ppcrr__Event *ev, struct event_storage *s)
-{
-    ppcrr__rtas__init(&s->rtas);
-    s->rtas.token_name = name_index(r, e->u.rtas.token_name);
-    s->rtas.token = e->u.rtas.token;
-    s->rtas.n_arg = e->u.rtas.nargs;
-    s->rtas.arg = (uint32_t *)e->u.rtas.args;
-    s->rtas.n_ret = e->u.rtas.nrets;
-    s->rtas.ret = (uint32_t *)e->u.rtas.rets;
-    ev->kind_case = PPCRR__EVENT__KIND_RTAS;
-    ev->rtas = &s->rtas;
-}
-
-static void convert_mmio(struct recorder *r, const struct event *e, Ppcrr__Event *ev, struct event_storage *s)
-{
-    ppcrr__mmio__init(&s->mmio);
-    s->mmio.region = name_index(r, e->u.mmio.region);
-    s->mmio.addr = e->u.mmio.addr;
-    s->mmio.size = e->u.mmio.size;
-    s->mmio.write = e->u.mmio.write != 0;
-    s->mmio.value = e->u.mmio.value;
-    ev->kind_case = PPCRR__EVENT__KIND_MMIO;
-    ev->mmio = &s->mmio;
-}
-
-static void convert_irq(struct recorder *r, const struct event *e, Ppcrr__Event *ev, struct event_storage *s)
-{
-    ppcrr__irq__init(&s->irq);
-    s->irq.line = name_index(r, e->u.irq.line);
-    s->irq.level = (uint32_t)e->u.irq.level;
-    ev->kind_case = PPCRR__EVENT__KIND_IRQ;
-    ev->irq = &s->irq;
-}
-
-static void convert_interrupt(struct recorder *r, const struct event *e, Ppcrr__Event *ev,
-                              struct event_storage *s)
-{
-    (void)r;
-    ppcrr__interrupt__init(&s->interrupt);
-    s->interrupt.vector = e->u.interrupt.vector;
-    ev->kind_case = PPCRR__EVENT__KIND_INTERRUPT;
-    ev->interrupt = &s->interrupt;
-}
-
-static void convert_input(struct recorder *r, const struct event *e, Ppcrr__Event *ev, struct event_storage *s)
-{
-    ppcrr__input__init(&s->input);
-    s->input.source = name_index(r, e->u.input.source);
-    s->input.data.data = (uint8_t *)e->u.input.data;
-    s->input.data.len = e->u.input.len;
-    ev->kind_case = PPCRR__EVENT__KIND_INPUT;
-    ev->input = &s->input;
-}
-
-static void convert_checkpoint(struct recorder *r, const struct event *e, Ppcrr__Event *ev,
-                               struct event_storage *s)
-{
-    (void)r;
-    ppcrr__checkpoint__init(&s->checkpoint);
-    s->checkpoint.digest.data = (uint8_t *)e->u.checkpoint.digest;
-    s->checkpoint.digest.len = e->u.checkpoint.len;
-    ev->kind_case = PPCRR__EVENT__KIND_CHECKPOINT;
-    ev->checkpoint = &s->checkpoint;
-}
-
-static void convert_exit(struct recorder *r, const struct event *e, Ppcrr__Event *ev, struct event_storage *s)
-{
-    (void)r;
-    ppcrr__exit__init(&s->exit);
-    /* emu's exit_reason and Exit.Reason share their numbers. */
-    s->exit.reason = (Ppcrr__Exit__Reason)e->u.exit.reason;
-    s->exit.code = e->u.exit.code;
-    s->exit.message = (char *)(e->u.exit.message ? e->u.exit.message : "");
-    ev->kind_case = PPCRR__EVENT__KIND_EXIT;
-    ev->exit = &s->exit;
-}
-
-typedef void (*convert_fn)(struct recorder *r, const struct event *e, Ppcrr__Event *ev,
-                           struct event_storage *s);
-
-static const convert_fn converters[] = {
-    [EVENT_HCALL] = convert_hcall,
-    [EVENT_RTAS] = convert_rtas,
-    [EVENT_MMIO] = convert_mmio,
-    [EVENT_IRQ] = convert_irq,
-    [EVENT_INTERRUPT] = convert_interrupt,
-    [EVENT_INPUT] = convert_input,
-    [EVENT_CHECKPOINT] = convert_checkpoint,
-    [EVENT_EXIT] = convert_exit,
-};
 
 static void recorder_observe(void *opaque, const struct event *e)
 {
     struct recorder *r = opaque;
-    if (r->failed || (size_t)e->kind >= sizeof converters / sizeof converters[0] || !converters[e->kind])
+    Ppcrr__Event ev;
+    struct record_event_storage storage;
+    if (r->failed || !record_event_convert(e, &ev, &storage, writer_intern, r->w))
         return;
-    Ppcrr__Event ev = PPCRR__EVENT__INIT;
-    struct event_storage storage;
-    ev.cpu = e->cpu;
-    ev.pc = e->pc;
-    converters[e->kind](r, e, &ev, &storage);
+    if (r->no_host_time && ev.kind_case == PPCRR__EVENT__KIND_HCALL)
+        storage.hcall.host_ns = 0;
     struct trace_error err;
     if (trace_writer_append(r->w, e->icount, &ev, &err) < 0)
         recorder_failed(r, &err);
