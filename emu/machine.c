@@ -295,12 +295,31 @@ static bool skip_idle_time(struct machine *m)
  * instructions it executed. */
 static void set_current(struct machine *m, unsigned i);
 
+/* -d exec over a window of machine icounts: C logs only inside it, and a
+ * run is cut at the window's edges so that logging starts and stops at
+ * exactly those instructions (a cut run goes on at once: nothing the guest
+ * sees depends on where cpu_run returns). */
+static void exec_log_window(struct machine *m, struct cpu *c, uint64_t *slice)
+{
+    uint64_t from = m->cfg.exec_log_from, to = m->cfg.exec_log_to;
+    if (!m->cfg.exec_log || (!from && !to))
+        return;
+    uint64_t now = machine_icount(m);
+    bool inside = now >= from && (!to || now < to);
+    c->exec_log = inside ? m->cfg.exec_log : NULL;
+    uint64_t edge = now < from ? from : inside && to ? to : 0;
+    if (edge && edge - now < *slice)
+        *slice = edge - now;
+}
+
 static uint64_t run_turn(struct machine *m, struct cpu *c, uint64_t budget)
 {
     uint64_t start = c->icount[0];
     c->yield = false;
     while (m->exit_reason == EXIT_NONE && runnable(c) && !c->yield && c->icount[0] - start < budget) {
-        if (cpu_run(c, budget - (c->icount[0] - start)) == CPU_STOP_ATTN) {
+        uint64_t slice = budget - (c->icount[0] - start);
+        exec_log_window(m, c, &slice);
+        if (cpu_run(c, slice) == CPU_STOP_ATTN) {
             char msg[64];
             snprintf(msg, sizeof msg, "attn at 0x%llx", (unsigned long long)c->cia);
             machine_request_exit(m, EXIT_ERROR, 1, msg);

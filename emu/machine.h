@@ -51,6 +51,8 @@ struct machine_config {
     uint64_t checkpoint_interval; /* a checkpoint event every this many instructions
                                   * (machine-wide), 0 = none (emu/checkpoint.h) */
     FILE *exec_log;              /* -d exec */
+    uint64_t exec_log_from;      /* log only from this machine icount... */
+    uint64_t exec_log_to;        /* ...up to (not including) this one, 0 = no end */
 };
 
 /* Where machine_load puts things: the first 256 MiB is what a guest can

@@ -33,6 +33,14 @@ struct hcall_layer {
     struct hcall_entry *entries;          /* one per hcall_meta_table row */
     uint64_t reported[HCALL_MAX_REPORTED];
     unsigned n_reported;
+    /* A fault to inject (hcall_inject): the NTH call of OPCODE returns RET
+     * without its handler running. */
+    struct {
+        bool armed;
+        uint32_t opcode;
+        uint64_t nth, seen;
+        int64_t ret;
+    } inject;
 };
 
 static void hcall_hook(struct machine *m, struct cpu *c, void *opaque)
@@ -185,6 +193,8 @@ void hcall_dispatch(struct machine *m, struct cpu *c)
     if (c->msr[0] & MSR_PR) {
         /* sc 1 from problem state: PAPR's answer (QEMU does the same). */
         ret = H_PRIVILEGE;
+    } else if (l->inject.armed && opcode == l->inject.opcode && ++l->inject.seen == l->inject.nth) {
+        ret = l->inject.ret;
     } else if (entry && entry->fn) {
         struct hcall_ctx ctx = { .machine = m, .cpu = c, .opaque = entry->opaque };
         ret = entry->fn(&ctx, args, rets);
@@ -304,4 +314,43 @@ void hcall_destroy(struct machine *m)
     free(l);
     m->hypervisor = NULL;
     m->hypervisor_opaque = NULL;
+}
+
+int hcall_inject(struct machine *m, const char *spec, char *err, size_t errlen)
+{
+    struct hcall_layer *l = layer_or_die(m, "hcall_inject");
+    char name[64], ret_text[64];
+    unsigned long long nth;
+    int used = 0;
+    if (sscanf(spec, "%63[^:]:%llu:%63s%n", name, &nth, ret_text, &used) != 3 || spec[used] || nth == 0) {
+        snprintf(err, errlen, "'%s' is not NAME:N:RET (the Nth call of hcall NAME returns RET)", spec);
+        return -1;
+    }
+    /* RET by name (H_BUSY) or number. */
+    long long ret = 0;
+    bool known = false;
+    for (size_t i = 0; i < hcall_code_count && !known; i++)
+        if (strcmp(hcall_code_table[i].name, ret_text) == 0) {
+            ret = hcall_code_table[i].value;
+            known = true;
+        }
+    char *end;
+    if (!known && ((ret = strtoll(ret_text, &end, 0)), *end || end == ret_text)) {
+        snprintf(err, errlen, "'%s': %s is not a return code (H_BUSY, -2...)", spec, ret_text);
+        return -1;
+    }
+    const struct hcall_meta *meta = NULL;
+    for (size_t i = 0; i < hcall_meta_count && !meta; i++)
+        if (strcmp(hcall_meta_table[i].name, name) == 0)
+            meta = &hcall_meta_table[i];
+    if (!meta) {
+        snprintf(err, errlen, "'%s': no hcall is named %s", spec, name);
+        return -1;
+    }
+    l->inject.armed = true;
+    l->inject.opcode = meta->opcode;
+    l->inject.nth = nth;
+    l->inject.seen = 0;
+    l->inject.ret = ret;
+    return 0;
 }

@@ -45,6 +45,11 @@ int hcall_init(struct machine *m, char *err, size_t errlen);
  * destroy() after it is harmless. */
 void hcall_destroy(struct machine *m);
 
+/* Fault injection for tests of replay (a divergence at a known event):
+ * SPEC "NAME:N:RET" makes the Nth call of hcall NAME return RET without
+ * running its handler. -1 with a message for a bad SPEC. */
+int hcall_inject(struct machine *m, const char *spec, char *err, size_t errlen);
+
 /* Registering an opcode twice, an opcode the metadata table does not know,
  * or a PAPR opcode that is not a multiple of 4 is a programming error:
  * it aborts with a message at start-up. */

@@ -1,7 +1,11 @@
 /*
- * `ppcrr trace export` (see trace_export.h): one pass over the trace that
- * turns events into timeline items, and two small back ends that write
- * them, one as Perfetto TracePackets, one as Chrome JSON.
+ * `ppcrr trace export` (see trace_export.h): the pass over the trace that
+ * turns events into timeline items -- tracks, slices, instants, counter
+ * samples, each with its annotations -- and hands them to a back end
+ * (trace_export_backend.h) that writes them, as Perfetto TracePackets
+ * (trace_export_perfetto.c) or as Chrome JSON (trace_export_chrome.c).
+ * Also here: the bytes and annotations the back ends share, and the
+ * output file, which appears only once an export has succeeded.
  *
  * The pass knows the layout (which track an event goes on, how long a slice
  * is, what its annotations are); a back end only knows its format. The one
@@ -28,42 +32,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "traces/perfetto_trace.pb-c.h"
+#include "traces/trace_export_backend.h"
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
+#include "traces/trace_tools.h"
 
-/* Any nonzero id but 1, which Perfetto's own tracing service uses for the
- * packets it writes itself. */
-#define EXPORT_SEQUENCE_ID 1000u
-#define EXPORT_PID 1
-#define EXPORT_PROCESS_NAME "ppcrr guest"
-
-/* Track uuids: fixed, so the same trace always exports the same bytes, and
- * in disjoint ranges so no two tracks can collide. Chrome has thread ids
- * instead; IRQ lines get theirs above every vCPU's. */
-#define EXPORT_PROCESS_UUID 1u
-#define EXPORT_COUNTER_UUID 2u
-#define EXPORT_VCPU_UUID(cpu) ((1ull << 32) | (cpu))
-#define EXPORT_IRQ_UUID(line) ((2ull << 32) | (line))
-#define EXPORT_IRQ_TID(line) (TRACE_EXPORT_MAX_VCPUS + (line))
-
-#define EXPORT_MAX_ARGS 48      /* annotations per event */
-#define EXPORT_POOL_BYTES 16384 /* the text one event's names and values take */
 #define EXPORT_MAX_TEXT 1024    /* one name or value, escaped */
 #define EXPORT_MAX_REGS 28      /* r4..r31 */
 #define EXPORT_MAX_WORDS 32     /* RTAS arguments or results shown */
 #define EXPORT_MAX_OPEN 16      /* calls at one icount on one vCPU drawn as slices */
 #define EXPORT_UPFRONT_VCPUS 1024 /* vCPUs whose tracks exist even without events */
 
-/* ---- growable bytes ---- */
+/* ---- growable bytes (trace_export_backend.h) ---- */
 
-struct export_buf {
-    char *p;
-    size_t len, cap;
-    bool oom;       /* sticky: a failed allocation, checked by the caller */
-};
+/* The back ends build packets and JSON lines in these, and a lane holds
+ * its slices' openings in one until their end is known. */
 
-static bool buf_reserve(struct export_buf *b, size_t more)
+bool export_buf_reserve(struct export_buf *b, size_t more)
 {
     if (b->oom)
         return false;
@@ -82,22 +67,21 @@ static bool buf_reserve(struct export_buf *b, size_t more)
     return true;
 }
 
-static void buf_put(struct export_buf *b, const void *data, size_t n)
+void export_buf_put(struct export_buf *b, const void *data, size_t n)
 {
-    if (n && buf_reserve(b, n)) {
+    if (n && export_buf_reserve(b, n)) {
         memcpy(b->p + b->len, data, n);
         b->len += n;
     }
 }
 
-__attribute__((format(printf, 2, 3)))
-static void buf_printf(struct export_buf *b, const char *fmt, ...)
+void export_buf_printf(struct export_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || !buf_reserve(b, (size_t)n + 1))
+    if (n < 0 || !export_buf_reserve(b, (size_t)n + 1))
         return;
     va_start(ap, fmt);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
@@ -106,28 +90,6 @@ static void buf_printf(struct export_buf *b, const char *fmt, ...)
 }
 
 /* ---- annotations ---- */
-
-/* Values are numbers or text; register values are text ("0x1a2c") because
- * that is how people read them, and both formats show text as it is. */
-enum export_kind { EXPORT_UINT, EXPORT_INT, EXPORT_TEXT };
-
-struct export_arg {
-    const char *name;
-    enum export_kind kind;
-    uint64_t u;
-    int64_t i;
-    const char *text;       /* valid UTF-8 */
-};
-
-/* One event's annotations, and the pool its names and texts live in (reset
- * for every event). Everything in the pool is valid UTF-8, whatever the
- * trace held, because both output formats require it. */
-struct export_args {
-    struct export_arg arg[EXPORT_MAX_ARGS];
-    size_t n;
-    char pool[EXPORT_POOL_BYTES];
-    size_t used;
-};
 
 static void args_reset(struct export_args *a)
 {
@@ -184,24 +146,14 @@ static const char *pool_text(struct export_args *a, const char *s)
  * `ppcrr trace dump` shows them. */
 static const char *pool_bytes(struct export_args *a, const uint8_t *p, size_t n)
 {
-    static const char named[] = { ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\\'] = '\\', ['"'] = '"' };
     size_t room = sizeof a->pool - a->used;
     size_t cap = room < EXPORT_MAX_TEXT ? room : EXPORT_MAX_TEXT;
     if (cap == 0)
         return NULL;
     char *out = a->pool + a->used;
     size_t len = 0;
-    for (size_t i = 0; i < n && len + 5 <= cap; i++) {
-        uint8_t c = p[i];
-        if (c < sizeof named && named[c]) {
-            out[len++] = '\\';
-            out[len++] = named[c];
-        } else if (c >= 0x20 && c < 0x7f) {
-            out[len++] = (char)c;
-        } else {
-            len += (size_t)snprintf(out + len, cap - len, "\\x%02x", c);
-        }
-    }
+    for (size_t i = 0; i < n && len + 5 <= cap; i++)
+        len += trace_escape_byte(p[i], '"', out + len);
     out[len] = '\0';
     a->used += len + 1;
     return out;
@@ -245,35 +197,7 @@ static void args_hex(struct export_args *a, const char *name, uint64_t v)
     args_text(a, name, pool_printf(a, "0x%" PRIx64, v));
 }
 
-/* ---- tracks and back ends ---- */
-
-struct export_track {
-    uint64_t uuid;
-    uint32_t tid;           /* Chrome's thread id for it */
-    const char *name;
-};
-
-struct exporter;
-
-/* What a format has to provide. slice_open and instant take the event's
- * annotations from x->args. Slices come in two steps because their end is
- * known only later: slice_open serialises the opening into a lane's
- * buffer; once the end is settled, slice_emit writes it out (outermost
- * slice first) and slice_end closes it (innermost first; may be NULL). */
-struct export_backend {
-    void (*start)(struct exporter *x);
-    void (*track)(struct exporter *x, const struct export_track *t, uint64_t parent, uint64_t ts,
-                  bool counter);
-    void (*slice_open)(struct exporter *x, const struct export_track *t, uint64_t ts,
-                       const char *name, const char *cat, struct export_buf *into);
-    void (*slice_emit)(struct exporter *x, const struct export_track *t, const char *open,
-                       size_t len, uint64_t ts, uint64_t end);
-    void (*slice_end)(struct exporter *x, const struct export_track *t, uint64_t end);
-    void (*instant)(struct exporter *x, const struct export_track *t, uint64_t ts,
-                    const char *name, const char *cat);
-    void (*counter)(struct exporter *x, uint64_t ts, uint64_t value);
-    void (*finish)(struct exporter *x);
-};
+/* ---- the pass's state: a lane per vCPU ---- */
 
 /* A held-back slice: [off, off+len) of its lane's buffer is its opening. */
 struct export_slice {
@@ -296,8 +220,8 @@ struct export_lane {
 
 struct exporter {
     const struct export_backend *be;
+    struct export_sink sink;    /* what the back end sees */
     struct trace_reader *r;
-    FILE *out;
     char error[600];            /* why the export stopped, "" while it goes on */
 
     struct export_lane **lane;  /* by vCPU, made on first use */
@@ -310,318 +234,7 @@ struct exporter {
     bool rate_on;               /* hcall-rate counter: the current window */
     uint64_t rate_window, rate_count;
 
-    struct export_args args;    /* the current event's annotations */
-    struct export_buf scratch;  /* a packet or JSON line being made */
-    bool first;                 /* no Perfetto packet written yet */
-};
-
-/* ---- Perfetto ---- */
-
-/* Writes P as one `Trace.packet` record (field 1, length-delimited) to the
- * output, or to INTO when the packet has to wait. */
-static void pf_packet(struct exporter *x, Perfetto__Protos__TracePacket *p, struct export_buf *into)
-{
-    p->has_trusted_packet_sequence_id = true;
-    p->trusted_packet_sequence_id = EXPORT_SEQUENCE_ID;
-    if (x->first) {
-        p->has_sequence_flags = true;
-        p->sequence_flags = PERFETTO__PROTOS__TRACE_PACKET__SEQUENCE_FLAGS__SEQ_INCREMENTAL_STATE_CLEARED;
-        x->first = false;
-    }
-    size_t size = perfetto__protos__trace_packet__get_packed_size(p);
-    uint8_t head[11] = { 0x0a };        /* field 1, wire type 2 */
-    size_t hl = 1;
-    for (uint64_t v = size; ; v >>= 7) {
-        head[hl++] = (uint8_t)(v & 0x7f) | (v > 0x7f ? 0x80 : 0);
-        if (v <= 0x7f)
-            break;
-    }
-    struct export_buf *b = into ? into : &x->scratch;
-    if (!into)
-        b->len = 0;
-    buf_put(b, head, hl);
-    if (!buf_reserve(b, size))
-        return;
-    b->len += perfetto__protos__trace_packet__pack(p, (uint8_t *)b->p + b->len);
-    if (!into)
-        fwrite(b->p, 1, b->len, x->out);
-}
-
-static void pf_track(struct exporter *x, const struct export_track *t, uint64_t parent, uint64_t ts,
-                     bool counter)
-{
-    Perfetto__Protos__TrackDescriptor d = PERFETTO__PROTOS__TRACK_DESCRIPTOR__INIT;
-    Perfetto__Protos__ProcessDescriptor proc = PERFETTO__PROTOS__PROCESS_DESCRIPTOR__INIT;
-    Perfetto__Protos__CounterDescriptor cd = PERFETTO__PROTOS__COUNTER_DESCRIPTOR__INIT;
-    d.has_uuid = true;
-    d.uuid = t->uuid;
-    if (parent) {
-        d.has_parent_uuid = true;
-        d.parent_uuid = parent;
-        d.name = (char *)t->name;
-    } else {
-        proc.has_pid = true;
-        proc.pid = EXPORT_PID;
-        proc.process_name = (char *)t->name;
-        d.process = &proc;
-    }
-    if (counter) {
-        cd.has_unit = true;
-        cd.unit = PERFETTO__PROTOS__COUNTER_DESCRIPTOR__UNIT__UNIT_COUNT;
-        d.counter = &cd;
-    }
-    Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
-    p.has_timestamp = true;
-    p.timestamp = ts;
-    p.data_case = PERFETTO__PROTOS__TRACE_PACKET__DATA_TRACK_DESCRIPTOR;
-    p.track_descriptor = &d;
-    pf_packet(x, &p, NULL);
-}
-
-static void pf_start(struct exporter *x)
-{
-    struct export_track process = { .uuid = EXPORT_PROCESS_UUID, .name = EXPORT_PROCESS_NAME };
-    struct export_track counter = { .uuid = EXPORT_COUNTER_UUID, .name = TRACE_EXPORT_COUNTER_NAME };
-    pf_track(x, &process, 0, 0, false);
-    pf_track(x, &counter, EXPORT_PROCESS_UUID, 0, true);
-}
-
-/* A TrackEvent of TYPE on T at TS, with the current annotations when it has
- * a NAME. */
-static void pf_event(struct exporter *x, const struct export_track *t, uint64_t ts,
-                     Perfetto__Protos__TrackEvent__Type type, const char *name, const char *cat,
-                     struct export_buf *into)
-{
-    Perfetto__Protos__DebugAnnotation ann[EXPORT_MAX_ARGS], *annp[EXPORT_MAX_ARGS];
-    Perfetto__Protos__TrackEvent ev = PERFETTO__PROTOS__TRACK_EVENT__INIT;
-    ev.has_type = true;
-    ev.type = type;
-    ev.has_track_uuid = true;
-    ev.track_uuid = t->uuid;
-    if (name) {
-        const struct export_args *a = &x->args;
-        for (size_t i = 0; i < a->n; i++) {
-            const struct export_arg *arg = &a->arg[i];
-            perfetto__protos__debug_annotation__init(&ann[i]);
-            ann[i].name = (char *)arg->name;
-            if (arg->kind == EXPORT_UINT) {
-                ann[i].value_case = PERFETTO__PROTOS__DEBUG_ANNOTATION__VALUE_UINT_VALUE;
-                ann[i].uint_value = arg->u;
-            } else if (arg->kind == EXPORT_INT) {
-                ann[i].value_case = PERFETTO__PROTOS__DEBUG_ANNOTATION__VALUE_INT_VALUE;
-                ann[i].int_value = arg->i;
-            } else {
-                ann[i].value_case = PERFETTO__PROTOS__DEBUG_ANNOTATION__VALUE_STRING_VALUE;
-                ann[i].string_value = (char *)arg->text;
-            }
-            annp[i] = &ann[i];
-        }
-        ev.n_debug_annotations = a->n;
-        ev.debug_annotations = annp;
-        ev.name = (char *)name;
-        ev.n_categories = 1;
-        ev.categories = (char **)&cat;
-    }
-    Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
-    p.has_timestamp = true;
-    p.timestamp = ts;
-    p.data_case = PERFETTO__PROTOS__TRACE_PACKET__DATA_TRACK_EVENT;
-    p.track_event = &ev;
-    pf_packet(x, &p, into);
-}
-
-static void pf_slice_open(struct exporter *x, const struct export_track *t, uint64_t ts,
-                          const char *name, const char *cat, struct export_buf *into)
-{
-    pf_event(x, t, ts, PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_SLICE_BEGIN, name, cat, into);
-}
-
-static void pf_slice_emit(struct exporter *x, const struct export_track *t, const char *open,
-                          size_t len, uint64_t ts, uint64_t end)
-{
-    (void)t;
-    (void)ts;
-    (void)end;
-    fwrite(open, 1, len, x->out);
-}
-
-static void pf_slice_end(struct exporter *x, const struct export_track *t, uint64_t end)
-{
-    pf_event(x, t, end, PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_SLICE_END, NULL, NULL, NULL);
-}
-
-static void pf_instant(struct exporter *x, const struct export_track *t, uint64_t ts,
-                       const char *name, const char *cat)
-{
-    pf_event(x, t, ts, PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_INSTANT, name, cat, NULL);
-}
-
-static void pf_counter(struct exporter *x, uint64_t ts, uint64_t value)
-{
-    struct export_track t = { .uuid = EXPORT_COUNTER_UUID };
-    Perfetto__Protos__TrackEvent ev = PERFETTO__PROTOS__TRACK_EVENT__INIT;
-    ev.has_type = true;
-    ev.type = PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_COUNTER;
-    ev.has_track_uuid = true;
-    ev.track_uuid = t.uuid;
-    ev.has_counter_value = true;
-    ev.counter_value = (int64_t)value;
-    Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
-    p.has_timestamp = true;
-    p.timestamp = ts;
-    p.data_case = PERFETTO__PROTOS__TRACE_PACKET__DATA_TRACK_EVENT;
-    p.track_event = &ev;
-    pf_packet(x, &p, NULL);
-}
-
-static const struct export_backend perfetto_backend = {
-    .start = pf_start,
-    .track = pf_track,
-    .slice_open = pf_slice_open,
-    .slice_emit = pf_slice_emit,
-    .slice_end = pf_slice_end,
-    .instant = pf_instant,
-    .counter = pf_counter,
-};
-
-/* ---- Chrome JSON ---- */
-
-/* A JSON string. Its text is UTF-8 already (see pool_text): only quotes,
- * backslashes and control characters need escaping. */
-static void json_string(struct export_buf *b, const char *s)
-{
-    buf_put(b, "\"", 1);
-    for (const uint8_t *p = (const uint8_t *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            buf_printf(b, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            buf_printf(b, "\\u%04x", *p);
-        else
-            buf_put(b, p, 1);
-    }
-    buf_put(b, "\"", 1);
-}
-
-/* Chrome timestamps are microseconds; one instruction is 1 ns, so 0.001. */
-static void json_us(struct export_buf *b, const char *key, uint64_t ns)
-{
-    buf_printf(b, ",\"%s\":%" PRIu64 ".%03" PRIu64, key, ns / 1000, ns % 1000);
-}
-
-/* Starts an event object: the separator (ch_start wrote the first
- * object), then ph, pid, tid, ts. */
-static void json_head(struct export_buf *b, const char *ph, uint32_t tid, uint64_t ts)
-{
-    buf_printf(b, ",\n{\"ph\":\"%s\",\"pid\":%d,\"tid\":%" PRIu32, ph, EXPORT_PID, tid);
-    json_us(b, "ts", ts);
-}
-
-static void json_named(struct exporter *x, struct export_buf *b, const char *name, const char *cat)
-{
-    buf_put(b, ",\"name\":", 8);
-    json_string(b, name);
-    buf_put(b, ",\"cat\":", 7);
-    json_string(b, cat);
-    buf_put(b, ",\"args\":{", 9);
-    for (size_t i = 0; i < x->args.n; i++) {
-        const struct export_arg *arg = &x->args.arg[i];
-        if (i)
-            buf_put(b, ",", 1);
-        json_string(b, arg->name);
-        if (arg->kind == EXPORT_UINT)
-            buf_printf(b, ":%" PRIu64, arg->u);
-        else if (arg->kind == EXPORT_INT)
-            buf_printf(b, ":%" PRId64, arg->i);
-        else {
-            buf_put(b, ":", 1);
-            json_string(b, arg->text);
-        }
-    }
-    buf_put(b, "}", 1);
-}
-
-static void json_flush(struct exporter *x)
-{
-    fwrite(x->scratch.p, 1, x->scratch.len, x->out);
-    x->scratch.len = 0;
-}
-
-static void ch_start(struct exporter *x)
-{
-    fputs("{\"traceEvents\":[", x->out);
-    buf_printf(&x->scratch, "\n{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\",\"args\":{\"name\":",
-               EXPORT_PID);
-    json_string(&x->scratch, EXPORT_PROCESS_NAME);
-    buf_put(&x->scratch, "}}", 2);
-    json_flush(x);
-}
-
-static void ch_track(struct exporter *x, const struct export_track *t, uint64_t parent, uint64_t ts,
-                     bool counter)
-{
-    (void)parent;
-    (void)ts;
-    if (counter)
-        return;         /* Chrome counters are named by their events */
-    buf_printf(&x->scratch, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu32
-                            ",\"name\":\"thread_name\",\"args\":{\"name\":", EXPORT_PID, t->tid);
-    json_string(&x->scratch, t->name);
-    buf_put(&x->scratch, "}}", 2);
-    json_flush(x);
-}
-
-/* A complete ("X") event is written whole once its duration is known: the
- * opening holds everything but "dur" and the closing brace. */
-static void ch_slice_open(struct exporter *x, const struct export_track *t, uint64_t ts,
-                          const char *name, const char *cat, struct export_buf *into)
-{
-    json_head(into, "X", t->tid, ts);
-    json_named(x, into, name, cat);
-}
-
-static void ch_slice_emit(struct exporter *x, const struct export_track *t, const char *open,
-                          size_t len, uint64_t ts, uint64_t end)
-{
-    (void)t;
-    fwrite(open, 1, len, x->out);
-    json_us(&x->scratch, "dur", end - ts);
-    buf_put(&x->scratch, "}", 1);
-    json_flush(x);
-}
-
-static void ch_instant(struct exporter *x, const struct export_track *t, uint64_t ts,
-                       const char *name, const char *cat)
-{
-    json_head(&x->scratch, "i", t->tid, ts);
-    buf_put(&x->scratch, ",\"s\":\"t\"", 8);
-    json_named(x, &x->scratch, name, cat);
-    buf_put(&x->scratch, "}", 1);
-    json_flush(x);
-}
-
-static void ch_counter(struct exporter *x, uint64_t ts, uint64_t value)
-{
-    buf_printf(&x->scratch, ",\n{\"ph\":\"C\",\"pid\":%d", EXPORT_PID);
-    json_us(&x->scratch, "ts", ts);
-    buf_put(&x->scratch, ",\"name\":", 8);
-    json_string(&x->scratch, TRACE_EXPORT_COUNTER_NAME);
-    buf_printf(&x->scratch, ",\"args\":{\"hcalls\":%" PRIu64 "}}", value);
-    json_flush(x);
-}
-
-static void ch_finish(struct exporter *x)
-{
-    fputs("\n],\"displayTimeUnit\":\"ns\"}\n", x->out);
-}
-
-static const struct export_backend chrome_backend = {
-    .start = ch_start,
-    .track = ch_track,
-    .slice_open = ch_slice_open,
-    .slice_emit = ch_slice_emit,
-    .instant = ch_instant,
-    .counter = ch_counter,
-    .finish = ch_finish,
+    struct export_args args;    /* the current event's annotations (sink.args) */
 };
 
 /* ---- tracks ---- */
@@ -664,7 +277,7 @@ static struct export_lane *lane_get(struct exporter *x, uint32_t cpu, uint64_t t
     snprintf(l->name, sizeof l->name, "vCPU %" PRIu32, cpu);
     l->track = (struct export_track){ .uuid = EXPORT_VCPU_UUID(cpu), .tid = cpu, .name = l->name };
     x->lane[cpu] = l;
-    x->be->track(x, &l->track, EXPORT_PROCESS_UUID, ts, false);
+    x->be->track(&x->sink, &l->track, EXPORT_PROCESS_UUID, ts, false);
     return l;
 }
 
@@ -694,7 +307,7 @@ static bool irq_track(struct exporter *x, uint32_t line, uint64_t ts, struct exp
     t->name = pool_printf(&x->args, "IRQ %s", pool_text(&x->args, name ? name : "?"));
     if (!t->name)
         t->name = "IRQ";
-    x->be->track(x, t, EXPORT_PROCESS_UUID, ts, false);
+    x->be->track(&x->sink, t, EXPORT_PROCESS_UUID, ts, false);
     return true;
 }
 
@@ -733,11 +346,11 @@ static void lane_flush(struct exporter *x, struct export_lane *l, uint64_t limit
     }
     for (size_t k = 0; k < n; k++) {
         const struct export_slice *s = &l->slice[order[k]];
-        x->be->slice_emit(x, &l->track, l->open.p + s->off, s->len, l->t, end[k]);
+        x->be->slice_emit(&x->sink, &l->track, l->open.p + s->off, s->len, l->t, end[k]);
     }
     if (x->be->slice_end)
         for (size_t k = n; k-- > 0;)
-            x->be->slice_end(x, &l->track, end[k]);
+            x->be->slice_end(&x->sink, &l->track, end[k]);
     l->n = 0;
     l->open.len = 0;
 }
@@ -783,7 +396,7 @@ static void lane_instant(struct exporter *x, const struct trace_event *e, const 
 {
     struct export_lane *l = lane_for(x, e);
     if (l)
-        x->be->instant(x, &l->track, e->icount, name ? name : "?", cat);
+        x->be->instant(&x->sink, &l->track, e->icount, name ? name : "?", cat);
 }
 
 /* Holds a call's slice on its vCPU's lane until its end is known. COST is
@@ -796,7 +409,7 @@ static void lane_slice(struct exporter *x, const struct trace_event *e, bool inn
     if (!l)
         return;
     if (l->n == EXPORT_MAX_OPEN) {
-        x->be->instant(x, &l->track, e->icount, name ? name : "?", cat);
+        x->be->instant(&x->sink, &l->track, e->icount, name ? name : "?", cat);
         return;
     }
     if (l->n == 0) {
@@ -818,7 +431,7 @@ static void lane_slice(struct exporter *x, const struct trace_event *e, bool inn
     s->cost = cost;
     s->inner = inner;
     s->off = l->open.len;
-    x->be->slice_open(x, &l->track, e->icount, name ? name : "?", cat, &l->open);
+    x->be->slice_open(&x->sink, &l->track, e->icount, name ? name : "?", cat, &l->open);
     s->len = l->open.len - s->off;
     uint64_t want = add_sat(l->t, cost ? cost : 1);
     if (want > l->reach)
@@ -836,9 +449,9 @@ static void rate_hcall(struct exporter *x, uint64_t icount)
 {
     uint64_t w = icount / TRACE_EXPORT_COUNTER_WINDOW;
     if (x->rate_on && w != x->rate_window) {
-        x->be->counter(x, x->rate_window * TRACE_EXPORT_COUNTER_WINDOW, x->rate_count);
+        x->be->counter(&x->sink, x->rate_window * TRACE_EXPORT_COUNTER_WINDOW, x->rate_count);
         if (w > x->rate_window + 1)
-            x->be->counter(x, (x->rate_window + 1) * TRACE_EXPORT_COUNTER_WINDOW, 0);
+            x->be->counter(&x->sink, (x->rate_window + 1) * TRACE_EXPORT_COUNTER_WINDOW, 0);
         x->rate_count = 0;
     }
     x->rate_on = true;
@@ -864,10 +477,7 @@ static void add_registers(struct export_args *a, const char *prefix, const char 
             args_uint(a, name, v[i]);
         } else if (letter == 'b') {
             uint8_t bytes[256];
-            size_t len = 0;
-            for (size_t k = i + 1; k < n && len < v[i] && len < sizeof bytes; k++)
-                for (int b = 7; b >= 0 && len < v[i]; b--)
-                    bytes[len++] = (uint8_t)(v[k] >> (8 * b));
+            size_t len = trace_unpack_be_bytes(v + i + 1, n - i - 1, v[i], bytes, sizeof bytes);
             args_uint(a, name, v[i]);
             args_text(a, pool_printf(a, "%stext", prefix), pool_bytes(a, bytes, len));
             return;
@@ -948,7 +558,7 @@ static void export_irq(struct exporter *x, const struct trace_event *e)
     args_hex(a, "pc", e->ev->pc);
     struct export_track t;
     if (irq_track(x, q->line, e->icount, &t))
-        x->be->instant(x, &t, e->icount, name ? name : "irq", "irq");
+        x->be->instant(&x->sink, &t, e->icount, name ? name : "irq", "irq");
 }
 
 static void export_interrupt(struct exporter *x, const struct trace_event *e)
@@ -1108,7 +718,7 @@ static void exporter_free(struct exporter *x)
     free(x->lane);
     free(x->held);
     free(x->irq_declared);
-    free(x->scratch.p);
+    free(x->sink.scratch.p);
     free(x);
 }
 
@@ -1117,7 +727,7 @@ static void exporter_free(struct exporter *x)
 static int export_events(struct exporter *x, struct trace_error *te)
 {
     const Ppcrr__Header *h = trace_reader_header(x->r);
-    x->be->start(x);
+    x->be->start(&x->sink);
     /* Every vCPU gets its track, even one that never made an event (within
      * reason: a damaged header may claim millions). */
     for (uint32_t cpu = 0; cpu < h->vcpus && cpu < EXPORT_UPFRONT_VCPUS; cpu++)
@@ -1127,9 +737,9 @@ static int export_events(struct exporter *x, struct trace_error *te)
     uint64_t n = 0;
     while (!x->error[0] && (rc = trace_reader_next(x->r, &e, te)) == 1) {
         export_event(x, &e);
-        if (x->scratch.oom)
+        if (x->sink.scratch.oom)
             export_fail_oom(x);
-        if (++n % 4096 == 0 && ferror(x->out))
+        if (++n % 4096 == 0 && ferror(x->sink.out))
             return 0;           /* output_commit reports it */
     }
     if (x->error[0] || rc < 0)
@@ -1138,10 +748,10 @@ static int export_events(struct exporter *x, struct trace_error *te)
         if (x->lane[cpu] && x->lane[cpu]->n)
             lane_flush(x, x->lane[cpu], UINT64_MAX);
     if (x->rate_on)
-        x->be->counter(x, x->rate_window * TRACE_EXPORT_COUNTER_WINDOW, x->rate_count);
+        x->be->counter(&x->sink, x->rate_window * TRACE_EXPORT_COUNTER_WINDOW, x->rate_count);
     if (x->be->finish)
-        x->be->finish(x);
-    if (x->scratch.oom)
+        x->be->finish(&x->sink);
+    if (x->sink.scratch.oom)
         export_fail_oom(x);
     return x->error[0] ? -1 : 0;
 }
@@ -1149,11 +759,9 @@ static int export_events(struct exporter *x, struct trace_error *te)
 int trace_tool_export(const char *path, const struct trace_export_options *opt, FILE *err)
 {
     struct trace_error te = { "" };
-    struct trace_reader *r = trace_reader_open(path, &te);
-    if (!r) {
-        fprintf(err, "ppcrr: %s\n", te.msg);
+    struct trace_reader *r = trace_tool_open(path, &te, err);
+    if (!r)
         return 1;
-    }
     struct export_output o;
     struct exporter *x = calloc(1, sizeof *x);
     if (!x || output_open(&o, opt->output, err) < 0) {
@@ -1163,10 +771,10 @@ int trace_tool_export(const char *path, const struct trace_export_options *opt, 
         trace_reader_close(r);
         return 1;
     }
-    x->be = opt->format == TRACE_EXPORT_CHROME ? &chrome_backend : &perfetto_backend;
+    x->be = opt->format == TRACE_EXPORT_CHROME ? &export_chrome_backend : &export_perfetto_backend;
     x->r = r;
-    x->out = o.f;
-    x->first = true;
+    x->sink.out = o.f;
+    x->sink.args = &x->args;
     int rc = export_events(x, &te);
     int status = 0;
     if (rc < 0) {
@@ -1177,8 +785,8 @@ int trace_tool_export(const char *path, const struct trace_export_options *opt, 
         status = 1;
     } else if (output_commit(&o, err) < 0) {
         status = 1;
-    } else if (trace_reader_warning(r)) {
-        fprintf(err, "ppcrr: warning: %s\n", trace_reader_warning(r));
+    } else {
+        status = trace_tool_verdict(err, r, NULL);   /* a warning at most */
     }
     exporter_free(x);
     trace_reader_close(r);

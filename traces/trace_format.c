@@ -5,6 +5,11 @@
  * d signed, u unsigned, b "a byte count, then the bytes big-endian in the
  * following arguments" (how H_PUT_TERM_CHAR and H_GET_TERM_CHAR pass
  * console text). Arguments without a letter print in hex.
+ *
+ * Text and bytes are escaped in one place each -- trace_escape_byte for
+ * what `dump` shows, trace_json_escape for every JSON string any tool
+ * writes -- so the tools cannot drift apart in how they show the same
+ * bytes.
  */
 #include "traces/trace_format.h"
 
@@ -69,29 +74,49 @@ const char *trace_vector_name(uint32_t vector)
 
 /* ---- text ---- */
 
+size_t trace_escape_byte(uint8_t c, char quote, char out[4])
+{
+    static const char named[] = { ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't' };
+    static const char hex[] = "0123456789abcdef";
+    if (c < sizeof named && named[c]) {
+        out[0] = '\\';
+        out[1] = named[c];
+        return 2;
+    }
+    if (c == '\\' || c == (uint8_t)quote) {
+        out[0] = '\\';
+        out[1] = (char)c;
+        return 2;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+        out[0] = (char)c;
+        return 1;
+    }
+    out[0] = '\\';
+    out[1] = 'x';
+    out[2] = hex[c >> 4];
+    out[3] = hex[c & 0xf];
+    return 4;
+}
+
 static void print_escaped(FILE *out, const uint8_t *p, size_t n, char quote)
 {
     fputc(quote, out);
     for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\r')
-            fputs("\\r", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else if (c == '\\' || c == (uint8_t)quote)
-            fprintf(out, "\\%c", c);
-        else if (c >= 0x20 && c < 0x7f)
-            fputc(c, out);
-        else
-            fprintf(out, "\\x%02x", c);
+        char esc[4];
+        fwrite(esc, 1, trace_escape_byte(p[i], quote, esc), out);
     }
     fputc(quote, out);
 }
 
+void trace_print_hex(FILE *out, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%02x", p[i]);
+}
+
 /* Bytes packed big-endian into 64-bit register values, as PAPR passes text. */
-static size_t unpack_be_bytes(const uint64_t *v, size_t nv, uint64_t count, uint8_t *buf, size_t cap)
+size_t trace_unpack_be_bytes(const uint64_t *v, size_t nv, uint64_t count, uint8_t *buf, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < nv && n < count && n < cap; i++)
@@ -121,7 +146,7 @@ static void print_values(FILE *out, const char *letters, const uint64_t *v, size
             fputs(", ", out);
         if (letter == 'b') {
             uint8_t buf[256];
-            size_t len = unpack_be_bytes(v + i + 1, n - i - 1, v[i], buf, sizeof buf);
+            size_t len = trace_unpack_be_bytes(v + i + 1, n - i - 1, v[i], buf, sizeof buf);
             fprintf(out, "%" PRIu64 ", ", v[i]);
             print_escaped(out, buf, len, len == 1 ? '\'' : '"');
             return;
@@ -147,6 +172,12 @@ static const char *string_or(const struct trace_reader *r, uint32_t idx)
     return s ? s : "?";
 }
 
+static const char *name_or(trace_string_fn string, const void *ctx, uint32_t idx)
+{
+    const char *s = string(ctx, idx);
+    return s ? s : "?";
+}
+
 static void format_hcall(FILE *out, const struct trace_reader *r, const Ppcrr__Hcall *h)
 {
     const Ppcrr__HcallInfo *info = trace_reader_hcall_info(r, h->opcode);
@@ -169,7 +200,8 @@ static void format_hcall(FILE *out, const struct trace_reader *r, const Ppcrr__H
     }
 }
 
-void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Event *e)
+void trace_format_body_names(FILE *out, const struct trace_reader *r, const Ppcrr__Event *e,
+                             trace_string_fn string, const void *ctx)
 {
     switch (e->kind_case) {
     case PPCRR__EVENT__KIND_HCALL:
@@ -177,7 +209,7 @@ void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Eve
         break;
     case PPCRR__EVENT__KIND_RTAS:
         fputs("rtas ", out);
-        trace_print_text(out, string_or(r, e->rtas->token_name));
+        trace_print_text(out, name_or(string, ctx, e->rtas->token_name));
         fputc('(', out);
         print_u32_list(out, e->rtas->arg, e->rtas->n_arg);
         fputs(") = [", out);
@@ -186,13 +218,13 @@ void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Eve
         break;
     case PPCRR__EVENT__KIND_MMIO:
         fprintf(out, "mmio %s ", e->mmio->write ? "write" : "read");
-        trace_print_text(out, string_or(r, e->mmio->region));
+        trace_print_text(out, name_or(string, ctx, e->mmio->region));
         fprintf(out, " 0x%" PRIx64 "/%" PRIu32 " %s 0x%" PRIx64, e->mmio->addr, e->mmio->size,
                 e->mmio->write ? "<-" : "->", e->mmio->value);
         break;
     case PPCRR__EVENT__KIND_IRQ:
         fputs("irq ", out);
-        trace_print_text(out, string_or(r, e->irq->line));
+        trace_print_text(out, name_or(string, ctx, e->irq->line));
         fprintf(out, " %" PRIu32, e->irq->level);
         break;
     case PPCRR__EVENT__KIND_INTERRUPT: {
@@ -202,14 +234,13 @@ void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Eve
     }
     case PPCRR__EVENT__KIND_INPUT:
         fputs("input ", out);
-        trace_print_text(out, string_or(r, e->input->source));
+        trace_print_text(out, name_or(string, ctx, e->input->source));
         fputc(' ', out);
         print_escaped(out, e->input->data.data, e->input->data.len, '"');
         break;
     case PPCRR__EVENT__KIND_CHECKPOINT:
         fputs("checkpoint ", out);
-        for (size_t i = 0; i < e->checkpoint->digest.len; i++)
-            fprintf(out, "%02x", e->checkpoint->digest.data[i]);
+        trace_print_hex(out, e->checkpoint->digest.data, e->checkpoint->digest.len);
         break;
     case PPCRR__EVENT__KIND_EXIT:
         fprintf(out, "exit %s %" PRId64, trace_exit_reason_name(e->exit->reason), e->exit->code);
@@ -224,6 +255,16 @@ void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Eve
     }
 }
 
+static const char *reader_string(const void *ctx, uint32_t idx)
+{
+    return trace_reader_string(ctx, idx);
+}
+
+void trace_format_body(FILE *out, const struct trace_reader *r, const Ppcrr__Event *e)
+{
+    trace_format_body_names(out, r, e, reader_string, r);
+}
+
 void trace_format_text(FILE *out, const struct trace_reader *r, const struct trace_event *e)
 {
     fprintf(out, "%" PRIu64 " %" PRIu32 " 0x%" PRIx64 " ", e->icount, e->ev->cpu, e->ev->pc);
@@ -233,29 +274,68 @@ void trace_format_text(FILE *out, const struct trace_reader *r, const struct tra
 
 /* ---- JSON ---- */
 
-/* A JSON string. Text (TEXT true) is UTF-8 -- the writer makes it so --
- * and passes through; raw bytes (input data) map each byte to U+0000..
- * U+00FF so that none is lost. Control characters are always escaped. */
-static void json_string(FILE *out, const char *s, size_t n, bool text)
+/* One escape: a backslash before a quote or backslash, \u00NN for a
+ * control character, DEL, or a byte >= 0x80 that may not pass. */
+static size_t json_escape_byte(uint8_t c, char out[6])
 {
-    bool utf8 = text && trace_utf8_valid(s, n);
-    fputc('"', out);
+    static const char hex[] = "0123456789abcdef";
+    out[0] = '\\';
+    if (c == '"' || c == '\\') {
+        out[1] = (char)c;
+        return 2;
+    }
+    memcpy(out + 1, "u00", 3);
+    out[4] = hex[c >> 4];
+    out[5] = hex[c & 0xf];
+    return 6;
+}
+
+/* Bytes that pass as they are go to PUT a run at a time, not one by one. */
+void trace_json_escape(const char *s, size_t n, enum trace_json_mode mode, trace_json_put *put,
+                       void *ctx)
+{
+    bool high = mode == TRACE_JSON_UTF8 || (mode == TRACE_JSON_TEXT && trace_utf8_valid(s, n));
+    size_t run = 0;     /* where the bytes that pass as they are began */
     for (size_t i = 0; i < n; i++) {
         uint8_t c = (uint8_t)s[i];
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if ((c >= 0x20 && c < 0x7f) || (c >= 0x80 && utf8))
-            fputc(c, out);
-        else
-            fprintf(out, "\\u%04x", c);
+        if (c != '"' && c != '\\' && ((c >= 0x20 && c < 0x7f) || (c >= 0x80 && high)))
+            continue;
+        char esc[6];
+        if (i > run)
+            put(ctx, s + run, i - run);
+        put(ctx, esc, json_escape_byte(c, esc));
+        run = i + 1;
     }
+    if (n > run)
+        put(ctx, s + run, n - run);
+}
+
+static void json_put_file(void *out, const char *p, size_t n)
+{
+    fwrite(p, 1, n, out);
+}
+
+static void json_quoted(FILE *out, const char *s, size_t n, enum trace_json_mode mode)
+{
     fputc('"', out);
+    trace_json_escape(s, n, mode, json_put_file, out);
+    fputc('"', out);
+}
+
+void trace_json_chars(FILE *out, const char *s)
+{
+    trace_json_escape(s, strlen(s), TRACE_JSON_TEXT, json_put_file, out);
+}
+
+void trace_json_string(FILE *out, const char *s)
+{
+    json_quoted(out, s, strlen(s), TRACE_JSON_TEXT);
 }
 
 static void json_str(FILE *out, const char *key, const char *s)
 {
     fprintf(out, ",\"%s\":", key);
-    json_string(out, s, strlen(s), true);
+    trace_json_string(out, s);
 }
 
 static void json_hex_list(FILE *out, const char *key, const uint64_t *v, size_t n)
@@ -325,12 +405,11 @@ void trace_format_json(FILE *out, const struct trace_reader *r, const struct tra
     case PPCRR__EVENT__KIND_INPUT:
         json_str(out, "source", string_or(r, e->input->source));
         fputs(",\"data\":", out);
-        json_string(out, (const char *)e->input->data.data, e->input->data.len, false);
+        json_quoted(out, (const char *)e->input->data.data, e->input->data.len, TRACE_JSON_BYTES);
         break;
     case PPCRR__EVENT__KIND_CHECKPOINT:
         fputs(",\"digest\":\"", out);
-        for (size_t i = 0; i < e->checkpoint->digest.len; i++)
-            fprintf(out, "%02x", e->checkpoint->digest.data[i]);
+        trace_print_hex(out, e->checkpoint->digest.data, e->checkpoint->digest.len);
         fputc('"', out);
         break;
     case PPCRR__EVENT__KIND_EXIT:

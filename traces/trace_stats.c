@@ -16,7 +16,6 @@
  */
 #include "traces/trace_stats.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_symbols.h"
+#include "traces/trace_tools.h"
 
 /* ---- a counting hash map: u64 key -> nonzero u64 value ---- */
 
@@ -399,7 +399,8 @@ static bool calls_finish(struct stats_calls *t, const struct stats *s, bool hcal
     for (size_t i = 0; i < t->n; i++)
         if (!call_finish(&t->call[i], s, hcall))
             return false;
-    qsort(t->call, t->n, sizeof *t->call, call_compare);
+    if (t->n)   /* t->call is NULL when there are none: not for qsort */
+        qsort(t->call, t->n, sizeof *t->call, call_compare);
     return true;
 }
 
@@ -700,33 +701,14 @@ static bool text_report(FILE *out, const struct stats *s)
 
 /* ---- JSON report ---- */
 
-/* S as the characters of a JSON string. Names from the trace are UTF-8
- * (the writer makes them so) and pass through; other text -- an ELF
- * symbol name is just bytes -- maps each byte to the code point of the
- * same value, so the output is valid JSON whatever the input. */
-static void json_chars(FILE *out, const char *s)
+/* A JSON string, or null for NULL: a name the trace lacks, no warning,
+ * no error. */
+static void json_or_null(FILE *out, const char *s)
 {
-    bool utf8 = trace_utf8_valid(s, strlen(s));
-    for (const uint8_t *p = (const uint8_t *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if ((*p >= 0x20 && *p < 0x7f) || (*p >= 0x80 && utf8))
-            fputc(*p, out);
-        else
-            fprintf(out, "\\u%04x", *p);
-    }
-}
-
-/* A JSON string, or null for NULL. */
-static void json_string(FILE *out, const char *s)
-{
-    if (!s) {
+    if (s)
+        trace_json_string(out, s);
+    else
         fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    json_chars(out, s);
-    fputc('"', out);
 }
 
 /* Means and shares (in percent) to three decimals. */
@@ -754,7 +736,7 @@ static bool json_site(FILE *out, const struct stats *s, const struct stats_pair 
     fprintf(out, "{\"pc\":\"0x%" PRIx64 "\"", p->key);
     if (s->syms && trace_symbols_lookup(s->syms, p->key, &name, &off)) {
         fputs(",\"function\":\"", out);
-        json_chars(out, name);
+        trace_json_chars(out, name);
         fprintf(out, "+0x%" PRIx64 "\"", off);
     }
     fprintf(out, ",\"count\":%" PRIu64, p->count);
@@ -768,7 +750,7 @@ static bool json_site(FILE *out, const struct stats *s, const struct stats_pair 
         for (size_t i = 0; i < n; i++) {
             const struct stats_call *c = &s->hcalls.call[h[i].key];
             fprintf(out, "%s{\"opcode\":%" PRIu64 ",\"name\":", i ? "," : "", c->key);
-            json_string(out, c->name);
+            json_or_null(out, c->name);
             fprintf(out, ",\"count\":%" PRIu64 "}", h[i].count);
         }
         fputc(']', out);
@@ -798,7 +780,7 @@ static bool json_hcall(FILE *out, const struct stats *s, const struct stats_call
 {
     fprintf(out, "{\"opcode\":%" PRIu64 ",\"opcode_hex\":\"0x%" PRIx64 "\",\"name\":", c->key,
             c->key);
-    json_string(out, c->name);
+    json_or_null(out, c->name);
     fprintf(out, ",\"count\":%" PRIu64, c->count);
     json_real(out, "percent", percent_of(c->count, s->hcalls.total));
     json_gaps(out, c);
@@ -811,7 +793,7 @@ static bool json_hcall(FILE *out, const struct stats *s, const struct stats_call
     for (size_t i = 0; i < c->n_ret; i++) {
         int64_t value = (int64_t)c->ret[i].key;
         fprintf(out, "%s{\"value\":%" PRId64 ",\"name\":", i ? "," : "", value);
-        json_string(out, trace_reader_return_name(s->r, value));
+        json_or_null(out, trace_reader_return_name(s->r, value));
         fprintf(out, ",\"count\":%" PRIu64, c->ret[i].count);
         json_real(out, "percent", percent_of(c->ret[i].count, c->count));
         fputc('}', out);
@@ -827,7 +809,7 @@ static bool json_hcall(FILE *out, const struct stats *s, const struct stats_call
 static bool json_rtas(FILE *out, const struct stats *s, const struct stats_call *c)
 {
     fputs("{\"name\":", out);
-    json_string(out, c->name);
+    json_or_null(out, c->name);
     fprintf(out, ",\"token\":%" PRIu32 ",\"count\":%" PRIu64, c->token, c->count);
     json_real(out, "percent", percent_of(c->count, s->rtas.total));
     json_gaps(out, c);
@@ -855,7 +837,7 @@ static bool json_list(FILE *out, const char *key, const struct stats *s,
 static void json_summary(FILE *out, const struct stats *s)
 {
     fputs("{\n  \"file\": ", out);
-    json_string(out, trace_reader_name(s->r));
+    json_or_null(out, trace_reader_name(s->r));
     fprintf(out, ",\n  \"events\": %" PRIu64, s->events);
     if (s->events)
         fprintf(out, ",\n  \"first_icount\": %" PRIu64 ",\n  \"last_icount\": %" PRIu64
@@ -879,9 +861,9 @@ static bool json_report(FILE *out, const struct stats *s, const char *warning, c
 {
     json_summary(out, s);
     fputs(",\n  \"warning\": ", out);
-    json_string(out, warning);
+    json_or_null(out, warning);
     fputs(",\n  \"error\": ", out);
-    json_string(out, error);
+    json_or_null(out, error);
     bool ok = json_list(out, "hcall", s, &s->hcalls, json_hcall);
     fputs(",\n  \"hot_sites\": ", out);
     ok &= json_sites(out, s, s->hot, s->n_hot, s->hcalls.total, true);
@@ -921,17 +903,6 @@ static int stats_symbols(const char *path, struct trace_symbols **out, FILE *err
     return 0;
 }
 
-/* A report is only useful if it was written: check OUT before claiming
- * success (a full disk, a closed pipe). */
-static int finish_output(FILE *out, FILE *errout, int status)
-{
-    if (fflush(out) != 0 || ferror(out)) {
-        fprintf(errout, "ppcrr: cannot write the output: %s\n", strerror(errno));
-        return 1;
-    }
-    return status;
-}
-
 int trace_tool_stats(const char *path, const struct trace_stats_options *opt, FILE *out,
                      FILE *errout)
 {
@@ -939,11 +910,9 @@ int trace_tool_stats(const char *path, const struct trace_stats_options *opt, FI
     if (!opt)
         opt = &defaults;
     struct trace_error err;
-    struct trace_reader *r = trace_reader_open(path, &err);
-    if (!r) {
-        fprintf(errout, "ppcrr: %s\n", err.msg);
+    struct trace_reader *r = trace_tool_open(path, &err, errout);
+    if (!r)
         return 1;
-    }
     struct trace_symbols *syms;
     if (stats_symbols(opt->symbols, &syms, errout) < 0) {
         trace_reader_close(r);
@@ -955,16 +924,14 @@ int trace_tool_stats(const char *path, const struct trace_stats_options *opt, FI
     const char *error = rc < 0 ? err.msg : NULL, *warning = trace_reader_warning(r);
     if (ok)
         ok = opt->json ? json_report(out, &s, warning, error) : text_report(out, &s);
-    int status = rc < 0 || !ok;
+    int status = 1;
     fflush(out);
     if (!ok)
         fprintf(errout, "ppcrr: %s: out of memory\n", trace_reader_name(r));
-    else if (error)
-        fprintf(errout, "ppcrr: %s\n", error);
-    else if (warning)
-        fprintf(errout, "ppcrr: warning: %s\n", warning);
+    else
+        status = trace_tool_verdict(errout, r, error);
     stats_free(&s);
     trace_symbols_free(syms);
     trace_reader_close(r);
-    return finish_output(out, errout, status);
+    return trace_tool_finish_output(out, errout, status);
 }

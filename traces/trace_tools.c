@@ -1,5 +1,8 @@
 /*
- * `ppcrr trace info` and `ppcrr trace dump` (see trace_tools.h).
+ * `ppcrr trace info` and `ppcrr trace dump` (see trace_tools.h), and the
+ * steps every trace tool shares (opening the trace, saying how reading it
+ * ended, checking that the report was written), so that all of them word
+ * these the same.
  *
  * A trace cut short still prints everything it holds; the reader's warning
  * then goes to ERR. A corrupt trace prints up to the damage, then the error,
@@ -14,21 +17,32 @@
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
 
-/* A report is only useful if it was written: check OUT before claiming
- * success (a full disk, a closed pipe). */
-static int finish_output(FILE *out, FILE *errout, int status)
+struct trace_reader *trace_tool_open(const char *path, struct trace_error *err, FILE *errout)
+{
+    struct trace_reader *r = trace_reader_open(path, err);
+    if (!r)
+        fprintf(errout, "ppcrr: %s\n", err->msg);
+    return r;
+}
+
+int trace_tool_verdict(FILE *err, const struct trace_reader *r, const char *error)
+{
+    if (error) {
+        fprintf(err, "ppcrr: %s\n", error);
+        return 1;
+    }
+    if (trace_reader_warning(r))
+        fprintf(err, "ppcrr: warning: %s\n", trace_reader_warning(r));
+    return 0;
+}
+
+int trace_tool_finish_output(FILE *out, FILE *err, int status)
 {
     if (fflush(out) != 0 || ferror(out)) {
-        fprintf(errout, "ppcrr: cannot write the output: %s\n", strerror(errno));
+        fprintf(err, "ppcrr: cannot write the output: %s\n", strerror(errno));
         return 1;
     }
     return status;
-}
-
-static void print_hex(FILE *out, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%02x", p[i]);
 }
 
 static void print_header(FILE *out, const struct trace_reader *r)
@@ -59,7 +73,7 @@ static void print_header(FILE *out, const struct trace_reader *r)
         fputc(' ', out);
         trace_print_text(out, im->path);
         fprintf(out, ", %" PRIu64 " bytes, sha256 ", im->size);
-        print_hex(out, im->sha256.data, im->sha256.len);
+        trace_print_hex(out, im->sha256.data, im->sha256.len);
         fputc('\n', out);
     }
     fprintf(out, "strings:            %" PRIu32 "\n", trace_reader_string_count(r));
@@ -69,11 +83,9 @@ static void print_header(FILE *out, const struct trace_reader *r)
 int trace_tool_info(const char *path, FILE *out, FILE *errout)
 {
     struct trace_error err;
-    struct trace_reader *r = trace_reader_open(path, &err);
-    if (!r) {
-        fprintf(errout, "ppcrr: %s\n", err.msg);
+    struct trace_reader *r = trace_tool_open(path, &err, errout);
+    if (!r)
         return 1;
-    }
     print_header(out, r);
 
     uint64_t per_kind[PPCRR__EVENT__KIND_EXIT + 1] = { 0 };
@@ -121,25 +133,17 @@ int trace_tool_info(const char *path, FILE *out, FILE *errout)
     if (events)
         fprintf(out, "bytes per event:    %.2f on disk\n", (double)s->compressed_bytes / (double)events);
 
-    int status = 0;
-    if (rc < 0) {
-        fprintf(errout, "ppcrr: %s\n", err.msg);
-        status = 1;
-    } else if (trace_reader_warning(r)) {
-        fprintf(errout, "ppcrr: warning: %s\n", trace_reader_warning(r));
-    }
+    int status = trace_tool_verdict(errout, r, rc < 0 ? err.msg : NULL);
     trace_reader_close(r);
-    return finish_output(out, errout, status);
+    return trace_tool_finish_output(out, errout, status);
 }
 
 int trace_tool_dump(const char *path, const struct trace_dump_options *opt, FILE *out, FILE *errout)
 {
     struct trace_error err;
-    struct trace_reader *r = trace_reader_open(path, &err);
-    if (!r) {
-        fprintf(errout, "ppcrr: %s\n", err.msg);
+    struct trace_reader *r = trace_tool_open(path, &err, errout);
+    if (!r)
         return 1;
-    }
     int rc = opt->from_icount ? trace_reader_seek(r, opt->from_icount, &err) : 0;
     struct trace_event e;
     while (rc == 0 && (rc = trace_reader_next(r, &e, &err)) == 1) {
@@ -153,15 +157,10 @@ int trace_tool_dump(const char *path, const struct trace_dump_options *opt, FILE
             trace_format_text(out, r, &e);
         rc = 0;
     }
-    int status = 0;
-    if (rc < 0) {
+    /* What was dumped goes out before the error or warning about it. */
+    if (rc < 0 || trace_reader_warning(r))
         fflush(out);
-        fprintf(errout, "ppcrr: %s\n", err.msg);
-        status = 1;
-    } else if (trace_reader_warning(r)) {
-        fflush(out);
-        fprintf(errout, "ppcrr: warning: %s\n", trace_reader_warning(r));
-    }
+    int status = trace_tool_verdict(errout, r, rc < 0 ? err.msg : NULL);
     trace_reader_close(r);
-    return finish_output(out, errout, status);
+    return trace_tool_finish_output(out, errout, status);
 }

@@ -1,0 +1,341 @@
+/*
+ * `ppcrr replay TRACE`: re-runs the guest a trace was recorded from, from
+ * the trace alone (plus the images its header names, each verified by
+ * sha256), feeding back every recorded input and checking every event the
+ * guest produces against the trace (replay/replayer.h).
+ *
+ * The machine is rebuilt from the header's command line (parsed as `ppcrr
+ * record` parsed it), with what only the host had replaced: the console
+ * goes where -serial says (default nowhere) and types nothing, the NVRAM
+ * file's recorded contents go into a temporary file, the clock and random
+ * numbers come from the trace.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/cli.h"
+#include "harness/run_session.h"
+#include "hcall/hcall.h"
+#include "replay/replayer.h"
+#include "traces/sha256.h"
+#include "traces/trace_symbols.h"
+
+#define REPLAY_EXIT_CANNOT 2
+#define BISECT_SKIP 125             /* `git bisect run`: this revision cannot be tested */
+
+const char cmd_replay_usage[] =
+    "usage: ppcrr replay [options] TRACE\n"
+    "\n"
+    "Re-runs the guest recorded in TRACE (`ppcrr record`), feeding back every\n"
+    "recorded input (console bytes, clock, random numbers, NVRAM contents) and\n"
+    "checking that every hcall, RTAS call, MMIO access, IRQ edge, interrupt and\n"
+    "checkpoint digest is the one the trace holds. The images the trace names\n"
+    "(kernel, initrd, bios, machine) are read from their recorded paths and\n"
+    "must have the recorded sha256.\n"
+    "\n"
+    "Options:\n"
+    "  --until ICOUNT        stop (successfully) at this machine-wide icount\n"
+    "  --image ROLE=PATH     take the image the trace calls ROLE (kernel, initrd,\n"
+    "                        bios, machine) from PATH instead (still verified)\n"
+    "  --symbols ELF         name PCs in reports as function+offset\n"
+    "  --context N           recorded events shown before a divergence (default 8)\n"
+    "  --check               exit 0 same, 1 diverged, 125 could not replay: the\n"
+    "                        codes `git bisect run` expects\n"
+    "  -serial SPEC          where the guest's console output goes (default null);\n"
+    "                        console input always comes from the trace\n"
+    "  -d exec [-D FILE]     log every instruction (with --log-from/--log-to:\n"
+    "  --log-from ICOUNT     only in that window of machine-wide icounts)\n"
+    "  --log-to ICOUNT\n"
+    "  -dump-state FILE      write every vCPU's registers and RAM/page-table\n"
+    "                        digests at the end\n"
+    "  --inject-hcall NAME:N:RET\n"
+    "                        make the Nth call of hcall NAME return RET without\n"
+    "                        running it: a divergence at a known event (tests)\n"
+    "  -h, --help            show this text\n"
+    "\n"
+    "A divergence is reported in words: the event index, icount, vCPU and PC, the\n"
+    "recorded and the produced event, the events before it, and the window since\n"
+    "the last checkpoint that matched.\n"
+    "Exit status: 0 replayed with no divergence; 1 diverged; 2 could not replay\n"
+    "(unreadable trace, missing image, sha256 mismatch, bad command line).\n";
+
+struct replay_args {
+    const char *trace;
+    uint64_t until, log_from, log_to;
+    const char *symbols, *serial, *log_file, *dump_state, *inject;
+    bool log_exec, check;
+    unsigned context;
+    const char *image_override[4];
+};
+
+static const char *const image_roles[] = { "kernel", "initrd", "bios", "machine" };
+#define N_ROLES (sizeof image_roles / sizeof image_roles[0])
+
+static int role_index(const char *role, size_t len)
+{
+    for (size_t i = 0; i < N_ROLES; i++)
+        if (strlen(image_roles[i]) == len && strncmp(role, image_roles[i], len) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* One option with its value; 0, or the usage status. */
+static int take_replay_option(struct replay_args *a, const char *opt, const char *val)
+{
+    struct { const char *name; const char **dest; } paths[] = {
+        { "-symbols", &a->symbols }, { "-serial", &a->serial }, { "-D", &a->log_file },
+        { "-dump-state", &a->dump_state }, { "-inject-hcall", &a->inject },
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (strcmp(opt, paths[i].name) == 0) {
+            *paths[i].dest = val;
+            return 0;
+        }
+    struct { const char *name; uint64_t *dest; } counts[] = {
+        { "-until", &a->until }, { "-log-from", &a->log_from }, { "-log-to", &a->log_to },
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (strcmp(opt, counts[i].name) == 0) {
+            if (!cli_parse_u64(val, counts[i].dest))
+                return cli_usage_error("replay", cmd_replay_usage, "-%s: '%s' is not an icount", opt, val);
+            return 0;
+        }
+    if (strcmp(opt, "-context") == 0) {
+        uint64_t n;
+        if (!cli_parse_u64(val, &n) || n > 64)
+            return cli_usage_error("replay", cmd_replay_usage, "--context: '%s' is not 0 to 64", val);
+        a->context = (unsigned)n;
+    } else if (strcmp(opt, "-d") == 0) {
+        if (strcmp(val, "exec") != 0)
+            return cli_usage_error("replay", cmd_replay_usage, "-d: unknown log item '%s' (known: exec)", val);
+        a->log_exec = true;
+    } else if (strcmp(opt, "-image") == 0) {
+        const char *eq = strchr(val, '=');
+        int role = eq ? role_index(val, (size_t)(eq - val)) : -1;
+        if (role < 0 || !eq[1])
+            return cli_usage_error("replay", cmd_replay_usage,
+                                   "--image: '%s' is not ROLE=PATH with ROLE kernel, initrd, bios or machine", val);
+        a->image_override[role] = eq + 1;
+    } else {
+        return cli_usage_error("replay", cmd_replay_usage, "unknown option '%s'", opt);
+    }
+    return 0;
+}
+
+static int parse_replay_args(int argc, char **argv, struct replay_args *a)
+{
+    a->context = 8;
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            fputs(cmd_replay_usage, stdout);
+            return -1;
+        }
+        if (strcmp(opt, "--check") == 0) {
+            a->check = true;
+            continue;
+        }
+        if (opt[0] != '-') {
+            if (a->trace)
+                return cli_usage_error("replay", cmd_replay_usage, "unexpected argument '%s'", opt);
+            a->trace = opt;
+            continue;
+        }
+        if (opt[1] == '-')
+            opt++;                  /* --until and -until alike */
+        if (i + 1 >= argc)
+            return cli_usage_error("replay", cmd_replay_usage, "option '%s' needs a value", argv[i]);
+        int rc = take_replay_option(a, opt, argv[++i]);
+        if (rc)
+            return rc;
+    }
+    if (!a->trace)
+        return cli_usage_error("replay", cmd_replay_usage, "missing TRACE");
+    if ((a->log_file || a->log_from || a->log_to) && !a->log_exec)
+        return cli_usage_error("replay", cmd_replay_usage, "-D, --log-from and --log-to need -d exec");
+    if (a->log_to && a->log_to <= a->log_from)
+        return cli_usage_error("replay", cmd_replay_usage, "--log-to must be after --log-from");
+    return 0;
+}
+
+/* The machine's options as `ppcrr record` parsed them from the header's
+ * command line; 0, or a message in ERR. */
+static int options_from_header(const Ppcrr__Header *h, struct run_options *o, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->mode = MODE_RECORD;
+    o->usage = "";
+    o->cmd_name = "record";
+    if (h->n_command_line < 1 || strcmp(h->command_line[0], "record") != 0) {
+        snprintf(err, errlen, "the trace's command line is not a `ppcrr record` one");
+        return -1;
+    }
+    /* The parser says what it does not know on stderr itself. */
+    if (run_options_parse((int)h->n_command_line, h->command_line, o) != 0) {
+        snprintf(err, errlen, "the trace's command line cannot be parsed by this ppcrr");
+        return -1;
+    }
+    return 0;
+}
+
+/* The image field of the options for ROLE. */
+static const char **image_slot(struct run_options *o, int role)
+{
+    const char **slots[] = { &o->cfg.kernel, &o->cfg.initrd, &o->cfg.bios, &o->cfg.machine_file };
+    return slots[role];
+}
+
+/* Every image the header names must be where the replay takes it from,
+ * with the recorded sha256. */
+static int check_images(const Ppcrr__Header *h, const struct replay_args *a, struct run_options *o, char *err,
+                        size_t errlen)
+{
+    for (size_t i = 0; i < h->n_image; i++) {
+        const Ppcrr__Image *im = h->image[i];
+        int role = role_index(im->name, strlen(im->name));
+        if (role < 0) {
+            snprintf(err, errlen, "the trace names an image '%s' this ppcrr does not know", im->name);
+            return -1;
+        }
+        const char *path = a->image_override[role] ? a->image_override[role] : im->path;
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        if (sha256_file(path, digest) < 0) {
+            snprintf(err, errlen, "the %s image %s is missing: %s (give it with --image %s=PATH)", im->name, path,
+                     strerror(errno), im->name);
+            return -1;
+        }
+        if (im->sha256.len != SHA256_DIGEST_SIZE || memcmp(digest, im->sha256.data, SHA256_DIGEST_SIZE) != 0) {
+            char have[2 * SHA256_DIGEST_SIZE + 1], want[2 * SHA256_DIGEST_SIZE + 1] = "?";
+            sha256_hex(digest, have);
+            if (im->sha256.len == SHA256_DIGEST_SIZE)
+                sha256_hex(im->sha256.data, want);
+            snprintf(err, errlen, "the %s image %s has sha256 %s, but the trace was recorded with %s", im->name,
+                     path, have, want);
+            return -1;
+        }
+        *image_slot(o, role) = path;
+    }
+    return 0;
+}
+
+/* The recorded NVRAM contents into a temporary file for the NVRAM device
+ * to open, as it opened the -nvram file when recording. */
+static int nvram_from_trace(struct replayer *r, char *path, size_t len, char *err, size_t errlen)
+{
+    const ProtobufCBinaryData *data = replayer_initial_input(r, "nvram");
+    if (!data) {
+        snprintf(err, errlen, "the trace was recorded with -nvram but holds no NVRAM contents");
+        return -1;
+    }
+    snprintf(path, len, "%s/ppcrr-replay-nvram-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(path);
+    bool ok = fd >= 0 && write(fd, data->data, data->len) == (ssize_t)data->len;
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (!ok) {
+        snprintf(err, errlen, "cannot write a temporary NVRAM file %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            unlink(path);
+        path[0] = 0;
+        return -1;
+    }
+    return 0;
+}
+
+struct replay_session {
+    struct replayer *r;
+    const char *inject;
+};
+
+static int replay_attach(void *ctx, struct machine *m, char *err, size_t errlen)
+{
+    return replayer_attach(((struct replay_session *)ctx)->r, m, err, errlen);
+}
+
+static int replay_start(void *ctx, struct machine *m, char *err, size_t errlen)
+{
+    struct replay_session *rs = ctx;
+    if (rs->inject && hcall_inject(m, rs->inject, err, errlen) < 0)
+        return -1;
+    return replayer_start(rs->r, m, err, errlen);
+}
+
+/* The guest's own exit status does not matter here: only whether the
+ * replay matched. */
+static int replay_finish(void *ctx, struct machine *m, int status)
+{
+    (void)status;
+    return replayer_finish(((struct replay_session *)ctx)->r, m);
+}
+
+/* Everything before the guest runs; returns the exit status, or -1 to go on. */
+static int replay_prepare(const struct replay_args *a, struct replayer *r, struct run_options *o,
+                          char *nvram_path, size_t nvram_len)
+{
+    char err[768];
+    const Ppcrr__Header *h = replayer_header(r);
+    if (options_from_header(h, o, err, sizeof err) < 0 || check_images(h, a, o, err, sizeof err) < 0 ||
+        (o->cfg.nvram && nvram_from_trace(r, nvram_path, nvram_len, err, sizeof err) < 0)) {
+        fprintf(stderr, "ppcrr: %s: %s\n", a->trace, err);
+        return REPLAY_EXIT_CANNOT;
+    }
+    if (o->cfg.nvram)
+        o->cfg.nvram = nvram_path;
+    o->mode = MODE_RUN;
+    o->trace = NULL;
+    o->cfg.serial = a->serial ? a->serial : "null";
+    o->cfg.checkpoint_interval = h->checkpoint_interval;
+    o->cfg.rtc_fixed = false;          /* the clock comes from the trace */
+    o->log_exec = a->log_exec;
+    o->log_file = a->log_file;
+    o->cfg.exec_log_from = a->log_from;
+    o->cfg.exec_log_to = a->log_to;
+    o->dump_state = a->dump_state;
+    o->dumpdtb = NULL;
+    if (a->until && (!o->cfg.max_insns || a->until < o->cfg.max_insns))
+        o->cfg.max_insns = a->until;
+    return -1;
+}
+
+int cmd_replay(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    struct replay_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_replay_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct trace_error terr;
+    struct trace_symbols *syms = NULL;
+    if (a.symbols && !(syms = trace_symbols_load(a.symbols, &terr))) {
+        fprintf(stderr, "ppcrr: %s\n", terr.msg);
+        return a.check ? BISECT_SKIP : REPLAY_EXIT_CANNOT;
+    }
+    struct replayer_options ro = { .until = a.until, .context = a.context, .symbols = syms, .report = stderr };
+    struct replayer *r = replayer_open(a.trace, &ro, &terr);
+    if (!r) {
+        fprintf(stderr, "ppcrr: %s\n", terr.msg);
+        trace_symbols_free(syms);
+        return a.check ? BISECT_SKIP : REPLAY_EXIT_CANNOT;
+    }
+    struct run_options o;
+    char nvram_path[4096] = "";
+    rc = replay_prepare(&a, r, &o, nvram_path, sizeof nvram_path);
+    if (rc < 0) {
+        struct replay_session rs = { r, a.inject };
+        const struct run_hooks hooks = { replay_attach, replay_start, replay_finish, NULL, &rs };
+        rc = run_session(&o, &hooks);
+    }
+    if (nvram_path[0])
+        unlink(nvram_path);
+    replayer_close(r);
+    trace_symbols_free(syms);
+    if (a.check && rc == REPLAY_EXIT_CANNOT)
+        rc = BISECT_SKIP;
+    return rc;
+}

@@ -1,0 +1,437 @@
+/*
+ * The replayer (replayer.h).
+ *
+ * Two cursors walk the trace: the checking cursor takes the recorded
+ * events in order, one per event the guest produces; the input cursor runs
+ * ahead over input events only, so that an input can be handed to the
+ * guest when it asks for it (or, for console bytes, at the round boundary
+ * where they arrived) -- the produced input event is then checked by the
+ * first cursor like any other.
+ *
+ * Produced events are converted exactly as the recorder converts them
+ * (record/event_convert.h); their names resolve through the trace's own
+ * string table where it has them, else through a small table of new names
+ * (a device the trace never saw), so both sides print and compare by name.
+ */
+#include "replay/replayer.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/machine.h"
+#include "record/event_convert.h"
+#include "replay/event_diff.h"
+#include "traces/trace_format.h"
+
+#define REPLAY_RING 64                  /* most events of context kept */
+#define NEW_NAME_BASE 0x80000000u       /* produced names the trace lacks */
+
+struct replayer {
+    char *path;
+    struct replayer_options opt;
+    struct trace_reader *check, *inputs;
+    struct trace_event cur, inp;        /* the next recorded event / input */
+    bool have_cur, have_inp;
+    struct event_names recorded;
+    struct event_names produced;
+    char **new_names;
+    uint32_t n_new_names;
+    struct machine *m;
+    struct input_feeder feeder;
+
+    uint64_t matched, checkpoints;
+    uint64_t last_checkpoint;           /* icount of the last matching one */
+    bool any_checkpoint;
+    struct { uint64_t index, icount; } ring[REPLAY_RING];
+    unsigned ring_len, ring_head;
+    bool stopped, reached_until, read_error;
+    struct trace_error err;
+
+    /* The first divergence, in words. */
+    bool diverged;
+    uint64_t div_index, div_icount, div_pc;
+    uint32_t div_cpu;
+    bool div_is_checkpoint;
+    char why[512];
+    char *recorded_text, *produced_text;
+};
+
+/* ---- names of produced events ---------------------------------------- */
+
+static const char *produced_string(const void *ctx, uint32_t index)
+{
+    const struct replayer *r = ctx;
+    if (index >= NEW_NAME_BASE)
+        return index - NEW_NAME_BASE < r->n_new_names ? r->new_names[index - NEW_NAME_BASE] : NULL;
+    return trace_reader_string(r->check, index);
+}
+
+static uint32_t produced_intern(void *ctx, const char *name)
+{
+    struct replayer *r = ctx;
+    uint32_t n = trace_reader_string_count(r->check);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *s = trace_reader_string(r->check, i);
+        if (s && strcmp(s, name) == 0)
+            return i;
+    }
+    for (uint32_t i = 0; i < r->n_new_names; i++)
+        if (strcmp(r->new_names[i], name) == 0)
+            return NEW_NAME_BASE + i;
+    char **more = realloc(r->new_names, (r->n_new_names + 1) * sizeof *more);
+    char *copy = strdup(name);
+    if (!more || !copy) {
+        free(copy);
+        if (more)
+            r->new_names = more;
+        return NEW_NAME_BASE + r->n_new_names;      /* prints as "?" */
+    }
+    r->new_names = more;
+    more[r->n_new_names] = copy;
+    return NEW_NAME_BASE + r->n_new_names++;
+}
+
+/* ---- cursors ----------------------------------------------------------- */
+
+static void advance_check(struct replayer *r)
+{
+    int rc = trace_reader_next(r->check, &r->cur, &r->err);
+    r->have_cur = rc == 1;
+    r->read_error |= rc < 0;
+}
+
+/* Moves the input cursor to the next input event (or the end). */
+static void advance_inputs(struct replayer *r)
+{
+    int rc;
+    while ((rc = trace_reader_next(r->inputs, &r->inp, &r->err)) == 1)
+        if (r->inp.ev->kind_case == PPCRR__EVENT__KIND_INPUT) {
+            r->have_inp = true;
+            return;
+        }
+    r->have_inp = false;
+    r->read_error |= rc < 0;
+}
+
+/* ---- divergence ---------------------------------------------------------- */
+
+static char *event_text(const struct event_names *names, const Ppcrr__Event *ev, uint64_t icount)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "%" PRIu64 " %" PRIu32 " 0x%" PRIx64 " ", icount, ev->cpu, ev->pc);
+    trace_format_body_names(f, names->reader, ev, names->string, names->ctx);
+    fclose(f);
+    return text;
+}
+
+/* Records the first divergence and stops the run after this instruction. */
+static void diverge(struct replayer *r, const Ppcrr__Event *produced, uint64_t icount, const char *why)
+{
+    if (r->diverged)
+        return;
+    r->diverged = r->stopped = true;
+    r->div_index = r->matched;
+    r->div_icount = icount;
+    r->div_cpu = produced ? produced->cpu : (r->m ? r->m->current : 0);
+    r->div_pc = produced ? produced->pc : 0;
+    r->div_is_checkpoint = produced && produced->kind_case == PPCRR__EVENT__KIND_CHECKPOINT;
+    snprintf(r->why, sizeof r->why, "%s", why);
+    if (r->have_cur)
+        r->recorded_text = event_text(&r->recorded, r->cur.ev, r->cur.icount);
+    if (produced)
+        r->produced_text = event_text(&r->produced, produced, icount);
+    if (r->m)
+        machine_request_exit(r->m, EXIT_ERROR, 1, "replay diverged from the trace");
+}
+
+static void remember(struct replayer *r, uint64_t index, uint64_t icount)
+{
+    r->ring[r->ring_head].index = index;
+    r->ring[r->ring_head].icount = icount;
+    r->ring_head = (r->ring_head + 1) % REPLAY_RING;
+    if (r->ring_len < REPLAY_RING)
+        r->ring_len++;
+}
+
+/* ---- the observer ---------------------------------------------------------- */
+
+/* With --until the run is cut after that many instructions: events at
+ * icount UNTIL or later come from instructions the replay does not run,
+ * or from the cut itself (a round boundary's checkpoint, the exit). */
+static bool cut_by_until(const struct replayer *r, const struct event *e)
+{
+    return r->opt.until && e->icount >= r->opt.until;
+}
+
+static void replayer_observe(void *opaque, const struct event *e)
+{
+    struct replayer *r = opaque;
+    if (r->stopped)
+        return;
+    if (cut_by_until(r, e)) {
+        r->reached_until = r->stopped = true;
+        return;
+    }
+    Ppcrr__Event ev;
+    struct record_event_storage storage;
+    if (!record_event_convert(e, &ev, &storage, produced_intern, r))
+        return;
+    if (!r->have_cur) {
+        diverge(r, &ev, e->icount, r->read_error ? "the trace cannot be read on from here"
+                                                 : "the guest went on past the end of the trace");
+        return;
+    }
+    struct event_side a = { r->cur.ev, r->cur.icount, &r->recorded };
+    struct event_side b = { &ev, e->icount, &r->produced };
+    char why[512];
+    if (!event_same(&a, &b, why, sizeof why)) {
+        diverge(r, &ev, e->icount, why);
+        return;
+    }
+    if (ev.kind_case == PPCRR__EVENT__KIND_CHECKPOINT) {
+        r->last_checkpoint = e->icount;
+        r->any_checkpoint = true;
+        r->checkpoints++;
+    }
+    remember(r, r->cur.index, r->cur.icount);
+    r->matched++;
+    advance_check(r);
+}
+
+/* ---- the feeder -------------------------------------------------------------- */
+
+static bool feeder_take(void *opaque, const char *source, uint8_t *buf, size_t len)
+{
+    struct replayer *r = opaque;
+    if (r->stopped)
+        return false;
+    char why[512];
+    if (!r->have_inp) {
+        snprintf(why, sizeof why, "the guest took input from %s, the trace has no input left", source);
+    } else {
+        const Ppcrr__Input *in = r->inp.ev->input;
+        const char *had = trace_reader_string(r->inputs, in->source);
+        if (!had || strcmp(had, source) != 0) {
+            snprintf(why, sizeof why, "the guest took input from %s, the trace's next input is from %s "
+                     "(icount %" PRIu64 ")", source, had ? had : "?", r->inp.icount);
+        } else if (in->data.len != len) {
+            snprintf(why, sizeof why, "input from %s is %zu bytes, the trace has %zu", source, len,
+                     in->data.len);
+        } else {
+            memcpy(buf, in->data.data, len);
+            advance_inputs(r);
+            return true;
+        }
+    }
+    diverge(r, NULL, r->m ? machine_icount(r->m) : 0, why);
+    return false;
+}
+
+/* Between rounds: console bytes recorded at this icount are typed now. */
+static void feeder_poll(void *opaque)
+{
+    struct replayer *r = opaque;
+    uint64_t now = machine_icount(r->m);
+    while (!r->stopped && r->have_inp) {
+        const Ppcrr__Input *in = r->inp.ev->input;
+        const char *source = trace_reader_string(r->inputs, in->source);
+        if (!source || strcmp(source, "console") != 0 || r->inp.icount > now)
+            return;
+        if (r->inp.icount < now) {
+            char why[256];
+            snprintf(why, sizeof why, "console input recorded at icount %" PRIu64 " was never due: the "
+                     "replay went past it", r->inp.icount);
+            diverge(r, NULL, now, why);
+            return;
+        }
+        input_console_feed(r->m, in->data.data, in->data.len);
+        advance_inputs(r);
+    }
+}
+
+/* ---- life cycle ------------------------------------------------------------------ */
+
+struct replayer *replayer_open(const char *path, const struct replayer_options *options,
+                               struct trace_error *err)
+{
+    struct replayer *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        trace_error_set(err, "out of memory");
+        return NULL;
+    }
+    r->opt = *options;
+    if (!r->opt.report)
+        r->opt.report = stderr;
+    if (!(r->check = trace_reader_open(path, err)) || !(r->inputs = trace_reader_open(path, err))) {
+        replayer_close(r);
+        return NULL;
+    }
+    r->recorded = event_names_of_reader(r->check);
+    r->produced = (struct event_names){ produced_string, r, r->check };
+    advance_check(r);
+    advance_inputs(r);
+    if (r->read_error) {
+        *err = r->err;
+        replayer_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void replayer_close(struct replayer *r)
+{
+    if (!r)
+        return;
+    if (r->m && r->m->feeder == &r->feeder)
+        input_set_feeder(r->m, NULL);
+    trace_reader_close(r->check);
+    trace_reader_close(r->inputs);
+    for (uint32_t i = 0; i < r->n_new_names; i++)
+        free(r->new_names[i]);
+    free(r->new_names);
+    free(r->recorded_text);
+    free(r->produced_text);
+    free(r->path);
+    free(r);
+}
+
+const Ppcrr__Header *replayer_header(const struct replayer *r)
+{
+    return trace_reader_header(r->check);
+}
+
+const ProtobufCBinaryData *replayer_initial_input(struct replayer *r, const char *source)
+{
+    struct trace_error err;
+    struct trace_reader *scan = trace_reader_open(r->path, &err);
+    struct trace_event e;
+    const ProtobufCBinaryData *found = NULL;
+    static ProtobufCBinaryData copy;
+    free(copy.data);
+    copy = (ProtobufCBinaryData){ 0, NULL };
+    while (scan && trace_reader_next(scan, &e, &err) == 1 && e.icount == 0) {
+        if (e.ev->kind_case != PPCRR__EVENT__KIND_INPUT)
+            continue;
+        const char *s = trace_reader_string(scan, e.ev->input->source);
+        if (s && strcmp(s, source) == 0 && (copy.data = malloc(e.ev->input->data.len + 1))) {
+            memcpy(copy.data, e.ev->input->data.data, e.ev->input->data.len);
+            copy.len = e.ev->input->data.len;
+            found = &copy;
+            break;
+        }
+    }
+    trace_reader_close(scan);
+    return found;
+}
+
+int replayer_attach(struct replayer *r, struct machine *m, char *err, size_t errlen)
+{
+    r->m = m;
+    r->feeder = (struct input_feeder){ feeder_take, feeder_poll, r };
+    if (event_observe(&m->events, replayer_observe, r) < 0) {
+        snprintf(err, errlen, "too many observers on the event hook");
+        return -1;
+    }
+    input_set_feeder(m, &r->feeder);
+    return 0;
+}
+
+/* The guest's tree is the first thing a changed build may change. */
+int replayer_start(struct replayer *r, struct machine *m, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    const Ppcrr__Header *h = replayer_header(r);
+    if (h->device_tree.len != m->guest_fdt_size ||
+        memcmp(h->device_tree.data, m->guest_fdt, m->guest_fdt_size) != 0) {
+        char why[256];
+        snprintf(why, sizeof why, "the guest's device tree differs from the recorded one (%llu bytes, the "
+                 "trace has %zu): compare `ppcrr run -dumpdtb` with the trace's header",
+                 (unsigned long long)m->guest_fdt_size, h->device_tree.len);
+        diverge(r, NULL, 0, why);
+    }
+    return 0;
+}
+
+/* ---- the report -------------------------------------------------------------------- */
+
+static void print_pc(const struct replayer *r, FILE *out, uint64_t pc)
+{
+    const char *name;
+    uint64_t off;
+    fprintf(out, "0x%" PRIx64, pc);
+    if (r->opt.symbols && trace_symbols_lookup(r->opt.symbols, pc, &name, &off)) {
+        fputs(" (", out);
+        trace_print_text(out, name);
+        fprintf(out, "+0x%" PRIx64 ")", off);
+    }
+}
+
+/* The recorded events just before the divergence, read again. */
+static void print_context(const struct replayer *r, FILE *out)
+{
+    unsigned n = r->ring_len < r->opt.context ? r->ring_len : r->opt.context;
+    if (n == 0)
+        return;
+    unsigned oldest = (r->ring_head + REPLAY_RING - n) % REPLAY_RING;
+    struct trace_error err;
+    struct trace_reader *again = trace_reader_open(r->path, &err);
+    struct trace_event e;
+    if (!again || trace_reader_seek(again, r->ring[oldest].icount, &err) < 0) {
+        trace_reader_close(again);
+        return;
+    }
+    fprintf(out, "The last %u events before it (all matched):\n", n);
+    while (trace_reader_next(again, &e, &err) == 1 && e.index < r->ring[oldest].index + n) {
+        if (e.index < r->ring[oldest].index)
+            continue;
+        fputs("  ", out);
+        trace_format_text(out, again, &e);
+    }
+    trace_reader_close(again);
+}
+
+static void print_divergence(const struct replayer *r, FILE *out)
+{
+    fprintf(out, "ppcrr: replay diverged at event %" PRIu64 ", icount %" PRIu64 ", vCPU %" PRIu32 ", pc ",
+            r->div_index, r->div_icount, r->div_cpu);
+    print_pc(r, out, r->div_pc);
+    fprintf(out, ":\n  %s\n", r->why);
+    fprintf(out, "  trace has:     %s\n", r->recorded_text ? r->recorded_text : "(no event)");
+    fprintf(out, "  replay made:   %s\n", r->produced_text ? r->produced_text : "(no event)");
+    if (r->div_is_checkpoint)
+        fprintf(out, "No event differed before it: the state went apart between icount %" PRIu64
+                " (%s) and icount %" PRIu64 ". Replay with --until and -d exec --log-from/--log-to on that "
+                "window to see it instruction by instruction.\n",
+                r->any_checkpoint ? r->last_checkpoint : 0,
+                r->any_checkpoint ? "the last checkpoint that matched" : "the start", r->div_icount);
+    else if (r->any_checkpoint)
+        fprintf(out, "The state last matched at the checkpoint at icount %" PRIu64 ".\n", r->last_checkpoint);
+    print_context(r, out);
+}
+
+int replayer_finish(struct replayer *r, struct machine *m)
+{
+    (void)m;
+    FILE *out = r->opt.report;
+    /* Every recorded event before the end (or before --until) must have
+     * been produced. */
+    bool owed = r->have_cur && (!r->opt.until || r->cur.icount < r->opt.until);
+    if (!r->diverged && owed) {
+        r->stopped = false;
+        diverge(r, NULL, r->cur.icount, "the replay ended before the trace did");
+    }
+    if (r->diverged) {
+        print_divergence(r, out);
+        return 1;
+    }
+    fprintf(out, "ppcrr: replay %s: %" PRIu64 " events matched (%" PRIu64 " checkpoints), no divergence\n",
+            r->opt.until ? "stopped at --until" : "complete", r->matched, r->checkpoints);
+    return 0;
+}

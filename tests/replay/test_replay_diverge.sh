@@ -1,0 +1,55 @@
+#!/bin/sh
+# Injected divergences are found at exactly the right event. The hello
+# guest is recorded; its replay with --inject-hcall H_PUT_TERM_CHAR:5:H_BUSY
+# (the 5th console write returns H_BUSY without running) must stop
+# at the event index of that 5th H_PUT_TERM_CHAR in the trace, name both
+# results, and exit 1; --check exits 1 too; --until before that call
+# replays cleanly; a trace with its last events cut is "ended before".
+#   test_replay_diverge.sh PPCRR HELLO.elf
+set -u
+. "$(dirname "$0")/../cli/tap.sh"
+ppcrr=$1 guest=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$ppcrr" record -o "$tmp/t.trace" -kernel "$guest" -serial null --checkpoint-every 20000 >/dev/null 2>&1
+"$ppcrr" trace dump --json "$tmp/t.trace" > "$tmp/dump.json"
+# The oracle: the index and icount of the 5th H_PUT_TERM_CHAR, from the dump.
+fifth=$(python3 - "$tmp/dump.json" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["kind"] == "hcall" and e.get("name") == "H_PUT_TERM_CHAR":
+        n += 1
+        if n == 5:
+            print(e["index"], e["icount"], e["pc"]); break
+PY
+)
+index=$(echo "$fifth" | cut -d' ' -f1) icount=$(echo "$fifth" | cut -d' ' -f2) pc=$(echo "$fifth" | cut -d' ' -f3)
+
+"$ppcrr" replay --inject-hcall H_PUT_TERM_CHAR:5:H_BUSY "$tmp/t.trace" 2>"$tmp/err" </dev/null
+rc=$?
+check "injected: replay exits 1" [ $rc -eq 1 ]
+check "injected: diverged at event $index, icount $icount, pc $pc" \
+    grep -q "replay diverged at event $index, icount $icount, vCPU 0, pc $pc" "$tmp/err"
+check "injected: says what differs" grep -q "H_PUT_TERM_CHAR returned H_BUSY, trace has H_SUCCESS" "$tmp/err"
+check "injected: shows the recorded event" grep -q "trace has: .* H_PUT_TERM_CHAR(.*) = H_SUCCESS" "$tmp/err"
+check "injected: and the produced one" grep -q "replay made: .* H_PUT_TERM_CHAR(.*) = H_BUSY" "$tmp/err"
+check "injected: with the events before it" grep -q "events before it" "$tmp/err"
+[ $rc -eq 1 ] || sed 's/^/# /' "$tmp/err"
+"$ppcrr" replay --check --inject-hcall H_PUT_TERM_CHAR:5:H_BUSY "$tmp/t.trace" 2>/dev/null </dev/null
+check "injected: --check exits 1 (bad)" [ $? -eq 1 ]
+"$ppcrr" replay --until $((icount - 1)) --inject-hcall H_PUT_TERM_CHAR:5:H_BUSY "$tmp/t.trace" 2>"$tmp/err" </dev/null
+check "--until before the injected call: no divergence" [ $? -eq 0 ]
+check "--until: says where it stopped" grep -q "stopped at --until" "$tmp/err"
+"$ppcrr" replay --symbols "$guest" --inject-hcall H_PUT_TERM_CHAR:5:H_BUSY "$tmp/t.trace" 2>"$tmp/err" </dev/null
+check "--symbols: the PC is named" grep -q "pc $pc ([a-z_]*+0x[0-9a-f]*)" "$tmp/err"
+
+# A window of -d exec: exactly the instructions in [from, to).
+"$ppcrr" replay -d exec -D "$tmp/exec.log" --log-from 1000 --log-to 1100 "$tmp/t.trace" 2>/dev/null </dev/null
+check "-d exec --log-from 1000 --log-to 1100: replays" [ $? -eq 0 ]
+check "and logs exactly 100 instructions" [ "$(wc -l < "$tmp/exec.log")" -eq 100 ]
+check "the first at icount 1000, the last at 1099" \
+    [ "$(head -n 1 "$tmp/exec.log" | cut -d' ' -f1)-$(tail -n 1 "$tmp/exec.log" | cut -d' ' -f1)" = "1000-1099" ]
+tap_finish
