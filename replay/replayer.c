@@ -1,12 +1,12 @@
 /*
  * The replayer (replayer.h).
  *
- * Two cursors walk the trace: the checking cursor takes the recorded
- * events in order, one per event the guest produces; the input cursor runs
- * ahead over input events only, so that an input can be handed to the
- * guest when it asks for it (or, for console bytes, at the round boundary
- * where they arrived) -- the produced input event is then checked by the
- * first cursor like any other.
+ * One cursor walks the trace, one recorded event per event the guest
+ * produces. An input is the next recorded event when the guest asks for it
+ * (or, for console bytes, at the round boundary where they arrived): the
+ * feeder hands that event's data to the guest, and the input event the
+ * guest then produces is checked against it like any other. Anything else
+ * in the trace's place is a divergence, found right there.
  *
  * Produced events are converted exactly as the recorder converts them
  * (record/event_convert.h); their names resolve through the trace's own
@@ -30,9 +30,9 @@
 struct replayer {
     char *path;
     struct replayer_options opt;
-    struct trace_reader *check, *inputs;
-    struct trace_event cur, inp;        /* the next recorded event / input */
-    bool have_cur, have_inp;
+    struct trace_reader *check;
+    struct trace_event cur;             /* the next recorded event */
+    bool have_cur;
     struct event_names recorded;
     struct event_names produced;
     char **new_names;
@@ -101,17 +101,13 @@ static void advance_check(struct replayer *r)
     r->read_error |= rc < 0;
 }
 
-/* Moves the input cursor to the next input event (or the end). */
-static void advance_inputs(struct replayer *r)
+/* The source of the next recorded event if it is an input, else NULL. */
+static const char *next_input_source(const struct replayer *r)
 {
-    int rc;
-    while ((rc = trace_reader_next(r->inputs, &r->inp, &r->err)) == 1)
-        if (r->inp.ev->kind_case == PPCRR__EVENT__KIND_INPUT) {
-            r->have_inp = true;
-            return;
-        }
-    r->have_inp = false;
-    r->read_error |= rc < 0;
+    if (!r->have_cur || r->cur.ev->kind_case != PPCRR__EVENT__KIND_INPUT)
+        return NULL;
+    const char *s = trace_reader_string(r->check, r->cur.ev->input->source);
+    return s ? s : "?";
 }
 
 /* ---- divergence ---------------------------------------------------------- */
@@ -210,47 +206,39 @@ static bool feeder_take(void *opaque, const char *source, uint8_t *buf, size_t l
     struct replayer *r = opaque;
     if (r->stopped)
         return false;
+    const char *had = next_input_source(r);
     char why[512];
-    if (!r->have_inp) {
-        snprintf(why, sizeof why, "the guest took input from %s, the trace has no input left", source);
+    if (!had) {
+        snprintf(why, sizeof why, "the guest took input from %s, the trace has %s here", source,
+                 r->have_cur ? "another event" : "nothing left");
+    } else if (strcmp(had, source) != 0) {
+        snprintf(why, sizeof why, "the guest took input from %s, the trace has input from %s here", source, had);
+    } else if (r->cur.ev->input->data.len != len) {
+        snprintf(why, sizeof why, "input from %s is %zu bytes, the trace has %zu", source, len,
+                 r->cur.ev->input->data.len);
     } else {
-        const Ppcrr__Input *in = r->inp.ev->input;
-        const char *had = trace_reader_string(r->inputs, in->source);
-        if (!had || strcmp(had, source) != 0) {
-            snprintf(why, sizeof why, "the guest took input from %s, the trace's next input is from %s "
-                     "(icount %" PRIu64 ")", source, had ? had : "?", r->inp.icount);
-        } else if (in->data.len != len) {
-            snprintf(why, sizeof why, "input from %s is %zu bytes, the trace has %zu", source, len,
-                     in->data.len);
-        } else {
-            memcpy(buf, in->data.data, len);
-            advance_inputs(r);
-            return true;
-        }
+        memcpy(buf, r->cur.ev->input->data.data, len);
+        return true;                    /* the input event that follows is checked against it */
     }
     diverge(r, NULL, r->m ? machine_icount(r->m) : 0, why);
     return false;
 }
 
-/* Between rounds: console bytes recorded at this icount are typed now. */
+/* Between rounds: console bytes recorded at this point are typed now. */
 static void feeder_poll(void *opaque)
 {
     struct replayer *r = opaque;
-    uint64_t now = machine_icount(r->m);
-    while (!r->stopped && r->have_inp) {
-        const Ppcrr__Input *in = r->inp.ev->input;
-        const char *source = trace_reader_string(r->inputs, in->source);
-        if (!source || strcmp(source, "console") != 0 || r->inp.icount > now)
+    const char *source;
+    while (!r->stopped && (source = next_input_source(r)) && strcmp(source, "console") == 0 &&
+           r->cur.icount == machine_icount(r->m) && r->cur.ev->cpu == r->m->current) {
+        /* A copy: checking the input event moves the cursor on. */
+        const ProtobufCBinaryData *d = &r->cur.ev->input->data;
+        uint8_t *bytes = malloc(d->len ? d->len : 1);
+        if (!bytes)
             return;
-        if (r->inp.icount < now) {
-            char why[256];
-            snprintf(why, sizeof why, "console input recorded at icount %" PRIu64 " was never due: the "
-                     "replay went past it", r->inp.icount);
-            diverge(r, NULL, now, why);
-            return;
-        }
-        input_console_feed(r->m, in->data.data, in->data.len);
-        advance_inputs(r);
+        memcpy(bytes, d->data, d->len);
+        input_console_feed(r->m, bytes, d->len);
+        free(bytes);
     }
 }
 
@@ -268,14 +256,13 @@ struct replayer *replayer_open(const char *path, const struct replayer_options *
     r->opt = *options;
     if (!r->opt.report)
         r->opt.report = stderr;
-    if (!(r->check = trace_reader_open(path, err)) || !(r->inputs = trace_reader_open(path, err))) {
+    if (!(r->check = trace_reader_open(path, err))) {
         replayer_close(r);
         return NULL;
     }
     r->recorded = event_names_of_reader(r->check);
     r->produced = (struct event_names){ produced_string, r, r->check };
     advance_check(r);
-    advance_inputs(r);
     if (r->read_error) {
         *err = r->err;
         replayer_close(r);
@@ -291,7 +278,6 @@ void replayer_close(struct replayer *r)
     if (r->m && r->m->feeder == &r->feeder)
         input_set_feeder(r->m, NULL);
     trace_reader_close(r->check);
-    trace_reader_close(r->inputs);
     for (uint32_t i = 0; i < r->n_new_names; i++)
         free(r->new_names[i]);
     free(r->new_names);
