@@ -49,6 +49,8 @@ extern const char cmd_record_usage[];
 int cmd_trace_stats(const struct cli_command *self, int argc, char **argv);
 extern const char cmd_trace_stats_usage[];
 int cmd_trace_export(const struct cli_command *self, int argc, char **argv);
+int cmd_trace_diff(const struct cli_command *self, int argc, char **argv);
+extern const char cmd_trace_diff_usage[];
 extern const char cmd_trace_export_usage[];
 
 #endif

@@ -20,7 +20,10 @@
 
 #include "harness/cli.h"
 #include "harness/run_session.h"
+#include "harness/version.h"
 #include "hcall/hcall.h"
+#include "record/recorder.h"
+#include "replay/trace_diff.h"
 #include "replay/replayer.h"
 #include "traces/sha256.h"
 #include "traces/trace_symbols.h"
@@ -44,6 +47,10 @@ const char cmd_replay_usage[] =
     "                        bios, machine) from PATH instead (still verified)\n"
     "  --symbols ELF         name PCs in reports as function+offset\n"
     "  --context N           recorded events shown before a divergence (default 8)\n"
+    "  --tolerant            go on past differences: record what the guest does\n"
+    "                        and list every difference against the trace, as\n"
+    "                        `ppcrr trace diff` does (aligned, so one changed\n"
+    "                        result is one difference)\n"
     "  --check               exit 0 same, 1 diverged, 125 could not replay: the\n"
     "                        codes `git bisect run` expects\n"
     "  -serial SPEC          where the guest's console output goes (default null);\n"
@@ -68,7 +75,7 @@ struct replay_args {
     const char *trace;
     uint64_t until, log_from, log_to;
     const char *symbols, *serial, *log_file, *dump_state, *inject;
-    bool log_exec, check;
+    bool log_exec, check, tolerant;
     unsigned context;
     const char *image_override[4];
 };
@@ -136,8 +143,8 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
             fputs(cmd_replay_usage, stdout);
             return -1;
         }
-        if (strcmp(opt, "--check") == 0) {
-            a->check = true;
+        if (strcmp(opt, "--check") == 0 || strcmp(opt, "--tolerant") == 0) {
+            *(opt[2] == 'c' ? &a->check : &a->tolerant) = true;
             continue;
         }
         if (opt[0] != '-') {
@@ -247,14 +254,37 @@ static int nvram_from_trace(struct replayer *r, char *path, size_t len, char *er
     return 0;
 }
 
+/* A file name for the tolerant replay's own trace. */
+static int tolerant_trace_path(char *path, size_t len)
+{
+    snprintf(path, len, "%s/ppcrr-replay-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        path[0] = 0;
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 struct replay_session {
     struct replayer *r;
     const char *inject;
+    const char *trace;
+    /* --tolerant: what the guest produces, recorded to diff afterwards. */
+    struct recorder *rec;
+    char produced[4096];
 };
 
 static int replay_attach(void *ctx, struct machine *m, char *err, size_t errlen)
 {
-    return replayer_attach(((struct replay_session *)ctx)->r, m, err, errlen);
+    struct replay_session *rs = ctx;
+    if (rs->produced[0]) {
+        struct recorder_options ro = { .path = rs->produced, .no_host_time = true };
+        if (!(rs->rec = recorder_attach(m, &ro, err, errlen)))
+            return -1;
+    }
+    return replayer_attach(rs->r, m, err, errlen);
 }
 
 static int replay_start(void *ctx, struct machine *m, char *err, size_t errlen)
@@ -262,6 +292,13 @@ static int replay_start(void *ctx, struct machine *m, char *err, size_t errlen)
     struct replay_session *rs = ctx;
     if (rs->inject && hcall_inject(m, rs->inject, err, errlen) < 0)
         return -1;
+    if (rs->rec) {
+        const Ppcrr__Header *h = replayer_header(rs->r);
+        struct recorder_info info = { ppcrr_version(), ppcrr_build_id(), (int)h->n_command_line,
+                                      h->command_line };
+        if (recorder_start(rs->rec, &info, err, errlen) < 0)
+            return -1;
+    }
     return replayer_start(rs->r, m, err, errlen);
 }
 
@@ -269,8 +306,28 @@ static int replay_start(void *ctx, struct machine *m, char *err, size_t errlen)
  * replay matched. */
 static int replay_finish(void *ctx, struct machine *m, int status)
 {
+    struct replay_session *rs = ctx;
     (void)status;
-    return replayer_finish(((struct replay_session *)ctx)->r, m);
+    if (!rs->rec)
+        return replayer_finish(rs->r, m);
+    char err[768];
+    struct recorder *rec = rs->rec;
+    rs->rec = NULL;
+    if (recorder_finish(rec, err, sizeof err) < 0) {
+        fprintf(stderr, "ppcrr: %s\n", err);
+        return REPLAY_EXIT_CANNOT;
+    }
+    struct trace_diff_options d = { 3, 100000, "the trace", "this replay" };
+    int rc = trace_diff(rs->trace, rs->produced, &d, stderr, stderr);
+    return rc == 2 ? REPLAY_EXIT_CANNOT : rc;
+}
+
+static void replay_abandon(void *ctx)
+{
+    struct replay_session *rs = ctx;
+    if (rs->rec)
+        recorder_abandon(rs->rec);
+    rs->rec = NULL;
 }
 
 /* Everything before the guest runs; returns the exit status, or -1 to go on. */
@@ -316,7 +373,8 @@ int cmd_replay(const struct cli_command *self, int argc, char **argv)
         fprintf(stderr, "ppcrr: %s\n", terr.msg);
         return a.check ? BISECT_SKIP : REPLAY_EXIT_CANNOT;
     }
-    struct replayer_options ro = { .until = a.until, .context = a.context, .symbols = syms, .report = stderr };
+    struct replayer_options ro = { .until = a.until, .context = a.context, .symbols = syms, .report = stderr,
+                                   .tolerant = a.tolerant };
     struct replayer *r = replayer_open(a.trace, &ro, &terr);
     if (!r) {
         fprintf(stderr, "ppcrr: %s\n", terr.msg);
@@ -327,9 +385,17 @@ int cmd_replay(const struct cli_command *self, int argc, char **argv)
     char nvram_path[4096] = "";
     rc = replay_prepare(&a, r, &o, nvram_path, sizeof nvram_path);
     if (rc < 0) {
-        struct replay_session rs = { r, a.inject };
-        const struct run_hooks hooks = { replay_attach, replay_start, replay_finish, NULL, &rs };
-        rc = run_session(&o, &hooks);
+        static struct replay_session rs;
+        rs = (struct replay_session){ .r = r, .inject = a.inject, .trace = a.trace };
+        if (a.tolerant && tolerant_trace_path(rs.produced, sizeof rs.produced) < 0) {
+            fprintf(stderr, "ppcrr: cannot make a temporary trace: %s\n", strerror(errno));
+            rc = REPLAY_EXIT_CANNOT;
+        } else {
+            const struct run_hooks hooks = { replay_attach, replay_start, replay_finish, replay_abandon, &rs };
+            rc = run_session(&o, &hooks);
+        }
+        if (rs.produced[0])
+            unlink(rs.produced);
     }
     if (nvram_path[0])
         unlink(nvram_path);

@@ -19,6 +19,7 @@ const char cmd_trace_usage[] =
     "  dump FILE     every event, one per line (--json, --from, --to)\n"
     "  stats FILE    per hcall and RTAS call: counts, cost, call sites\n"
     "  export FILE   a Perfetto (or Chrome JSON) timeline of the trace\n"
+    "  diff A B      the differences between two traces' events\n"
     "\n"
     "Run 'ppcrr trace <command> --help' for its options.\n";
 
@@ -128,6 +129,7 @@ static const struct cli_command trace_commands[] = {
     { "dump", "print every event", dump_usage, run_dump },
     { "stats", "profile hcalls and RTAS calls", cmd_trace_stats_usage, cmd_trace_stats },
     { "export", "write a Perfetto or Chrome timeline", cmd_trace_export_usage, cmd_trace_export },
+    { "diff", "compare two traces", cmd_trace_diff_usage, cmd_trace_diff },
     { 0 },
 };
 

@@ -264,10 +264,9 @@ uint64_t event_identity(const Ppcrr__Event *e, const struct event_names *n)
     }
 }
 
-uint64_t event_digest(const Ppcrr__Event *e, uint64_t icount, const struct event_names *n)
+uint64_t event_digest(const Ppcrr__Event *e, const struct event_names *n)
 {
-    uint64_t h = hash64_fold(event_identity(e, n), icount);
-    h = hash64_fold(h, e->pc);
+    uint64_t h = hash64_fold(event_identity(e, n), e->pc);
     switch (e->kind_case) {
     case PPCRR__EVENT__KIND_HCALL:
         return hash64_fold(fold_u64s(hash64_fold(h, (uint64_t)e->hcall->ret), e->hcall->output,

@@ -44,7 +44,8 @@ bool event_same(const struct event_side *a, const struct event_side *b, char *wh
  * that one changed return value does not make everything after it differ. */
 uint64_t event_identity(const Ppcrr__Event *e, const struct event_names *names);
 
-/* A 64-bit digest of everything event_same compares. */
-uint64_t event_digest(const Ppcrr__Event *e, uint64_t icount, const struct event_names *names);
+/* A 64-bit digest of everything event_same compares but the icount (an
+ * event that only moved is told apart by its icount, separately). */
+uint64_t event_digest(const Ppcrr__Event *e, const struct event_names *names);
 
 #endif

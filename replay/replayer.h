@@ -15,6 +15,10 @@
  * Strict (the default): the first difference is a divergence; the run is
  * stopped there and reported in words with the events before it and the
  * window between the last matching checkpoint and the divergence.
+ * Tolerant: nothing is checked as the guest runs; each input source gets
+ * its recorded values in order (console bytes once their icount is
+ * reached), the caller records what the guest produces and compares the
+ * two streams afterwards (replay/trace_diff.h).
  */
 #ifndef PPCRR_REPLAY_REPLAYER_H
 #define PPCRR_REPLAY_REPLAYER_H
@@ -33,6 +37,7 @@ struct replayer_options {
     unsigned context;                   /* events shown before a divergence */
     const struct trace_symbols *symbols;  /* PCs as function+offset, or NULL */
     FILE *report;                       /* where reports go */
+    bool tolerant;                      /* only feed inputs; the caller diffs what was produced */
 };
 
 struct replayer;

@@ -46,6 +46,34 @@ check "--until: says where it stopped" grep -q "stopped at --until" "$tmp/err"
 "$ppcrr" replay --symbols "$guest" --inject-hcall H_PUT_TERM_CHAR:5:H_BUSY "$tmp/t.trace" 2>"$tmp/err" </dev/null
 check "--symbols: the PC is named" grep -q "pc $pc ([a-z_]*+0x[0-9a-f]*)" "$tmp/err"
 
+# Tolerant: the run goes on; the listing aligns the streams, so the one
+# changed result (and the guest's retry after H_BUSY) are the only
+# differences in console writes, not everything after them.
+"$ppcrr" replay --tolerant --inject-hcall H_PUT_TERM_CHAR:5:H_BUSY "$tmp/t.trace" 2>"$tmp/tol" </dev/null
+rc=$?
+check "--tolerant: exits 1 on differences" [ $rc -eq 1 ]
+check "--tolerant: the changed call, both sides" \
+    grep -q "^~>$icount 0 $pc H_PUT_TERM_CHAR(.*) = H_BUSY" "$tmp/tol"
+check "--tolerant: says what differs" grep -q "^#   H_PUT_TERM_CHAR returned H_BUSY, trace has H_SUCCESS" "$tmp/tol"
+check "--tolerant: the guest's retry is the one extra event" grep -q "^+ .* H_PUT_TERM_CHAR(.*) = H_SUCCESS" "$tmp/tol"
+check "--tolerant: exactly one console write changed" \
+    [ "$(grep -c '^~ .* H_PUT_TERM_CHAR' "$tmp/tol")" -eq 1 ] && [ "$(grep -c '^+ ' "$tmp/tol")" -eq 1 ]
+check "--tolerant: nothing only in the trace" grep -q ", 0 only in A, 1 only in B" "$tmp/tol"
+"$ppcrr" replay --tolerant "$tmp/t.trace" 2>"$tmp/tol" </dev/null
+check "--tolerant without a change: exit 0, the same events" [ $? -eq 0 ] && grep -q "the same events" "$tmp/tol"
+
+# trace diff between recordings.
+"$ppcrr" record -o "$tmp/a.trace" -kernel "$guest" -serial null -rtc base=2020-01-01T00:00:00 >/dev/null 2>&1
+"$ppcrr" record -o "$tmp/b.trace" -kernel "$guest" -serial null -rtc base=2020-01-01T00:00:00 >/dev/null 2>&1
+"$ppcrr" trace diff "$tmp/a.trace" "$tmp/b.trace" > "$tmp/diff"
+check "trace diff: two recordings of one run are the same (exit 0)" [ $? -eq 0 ] && grep -q "the same events" "$tmp/diff"
+"$ppcrr" trace diff "$tmp/a.trace" "$tmp/t.trace" > "$tmp/diff"
+check "trace diff: other checkpoints make a difference (exit 1)" [ $? -eq 1 ]
+"$ppcrr" trace diff "$tmp/a.trace" "$tmp/missing.trace" 2>/dev/null
+check "trace diff: a missing trace is exit 2" [ $? -eq 2 ]
+"$ppcrr" trace diff "$tmp/a.trace" 2>/dev/null
+check "trace diff: one trace is a usage error" [ $? -eq 2 ]
+
 # A window of -d exec: exactly the instructions in [from, to).
 "$ppcrr" replay -d exec -D "$tmp/exec.log" --log-from 1000 --log-to 1100 "$tmp/t.trace" 2>/dev/null </dev/null
 check "-d exec --log-from 1000 --log-to 1100: replays" [ $? -eq 0 ]
