@@ -20,6 +20,7 @@ static const char usage[] =
     "  run        boot a guest and run it until it powers off\n"
     "  record     run a guest and record every event into a trace\n"
     "  replay     re-run a recorded guest and check it against its trace\n"
+    "  bisect     find the commit whose replay of a trace diverges\n"
     "  trace      inspect trace files (info, dump, stats, export)\n"
     "\n"
     "Run 'ppcrr <command> --help' for a command's options.\n";
@@ -28,6 +29,7 @@ static const struct cli_command commands[] = {
     { "run", "boot a guest", cmd_run_usage, cmd_run },
     { "record", "record a guest run", cmd_record_usage, cmd_record },
     { "replay", "replay a trace", cmd_replay_usage, cmd_replay },
+    { "bisect", "bisect a divergence", cmd_bisect_usage, cmd_bisect },
     { "trace", "inspect trace files", cmd_trace_usage, cmd_trace },
     { 0 },
 };
