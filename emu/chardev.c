@@ -295,7 +295,7 @@ static size_t filter_escapes(struct chardev *cd, uint8_t *in, size_t len)
             in[out++] = ch;
             break;
         case 'x':
-            machine_request_exit(cd->machine, EXIT_USER, 0, "Ctrl-A x");
+            input_host_stop(cd->machine, "Ctrl-A x");
             return out;
         case 'h':
         case '?':
@@ -889,7 +889,7 @@ static void script_deliver(evutil_socket_t fd, short what, void *opaque)
     if (s->end_run) {
         char msg[200];
         snprintf(msg, sizeof msg, "script %s finished", cd->spec + 7);
-        machine_request_exit(cd->machine, EXIT_USER, 0, msg);
+        input_host_stop(cd->machine, msg);
         s->end_run = false;
     }
 }

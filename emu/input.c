@@ -87,6 +87,14 @@ void input_console_attach(struct machine *m, input_receive_fn receive, void *opa
     m->console_opaque = opaque;
 }
 
+void input_host_stop(struct machine *m, const char *why)
+{
+    if (m->exit_reason != EXIT_NONE)
+        return;
+    emit_input(m, "stop", (const uint8_t *)why, strlen(why));
+    machine_request_exit(m, EXIT_USER, 0, why);
+}
+
 void input_console_feed(struct machine *m, const uint8_t *data, size_t len)
 {
     emit_input(m, "console", data, len);

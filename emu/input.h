@@ -52,6 +52,12 @@ struct input_feeder {
 
 void input_set_feeder(struct machine *m, const struct input_feeder *feeder);
 
+/* The host ends the run (Ctrl-A x, a signal, a console script's end):
+ * that is an input too -- the trace must say where it happened, for
+ * replay to stop there -- an input event from source "stop" (WHY as its
+ * bytes), then EXIT_USER. Nothing if an exit is already requested. */
+void input_host_stop(struct machine *m, const char *why);
+
 /* Types DATA into the attached console as input (an input event). */
 void input_console_feed(struct machine *m, const uint8_t *data, size_t len);
 

@@ -376,11 +376,15 @@ enum exit_reason machine_run(struct machine *m)
 {
     while (m->exit_reason == EXIT_NONE) {
         machine_round(m);
-        event_base_loop(m->evbase, EVLOOP_NONBLOCK);
+        /* Host input only while the run goes on (after an exit request it
+         * could not be replayed), and one pass of ready callbacks: a
+         * stream that never runs dry must not starve the guest. */
+        if (m->exit_reason == EXIT_NONE)
+            event_base_loop(m->evbase, EVLOOP_NONBLOCK | EVLOOP_ONCE);
         if (m->feeder && m->exit_reason == EXIT_NONE)
             m->feeder->poll(m->feeder->opaque);
         if (m->host_stop)
-            machine_request_exit(m, EXIT_USER, 0, "stopped by a signal");
+            input_host_stop(m, "stopped by a signal");
     }
     /* The exit event comes last, after whatever event caused it (an RTAS
      * power-off inside an hcall, ...), and after a last checkpoint, so

@@ -197,18 +197,23 @@ static const char **image_slot(struct run_options *o, int role)
     return slots[role];
 }
 
-/* Every image the header names must be where the replay takes it from,
- * with the recorded sha256. */
+/* Every image the recorded command line uses must be named once in the
+ * header, be where the replay takes it from, and have the recorded
+ * sha256: a trace decides nothing about which host files are read. */
 static int check_images(const Ppcrr__Header *h, const struct replay_args *a, struct run_options *o, char *err,
                         size_t errlen)
 {
+    bool seen[N_ROLES] = { false };
     for (size_t i = 0; i < h->n_image; i++) {
         const Ppcrr__Image *im = h->image[i];
         int role = role_index(im->name, strlen(im->name));
-        if (role < 0) {
-            snprintf(err, errlen, "the trace names an image '%s' this ppcrr does not know", im->name);
+        if (role < 0 || seen[role] || !*image_slot(o, role)) {
+            snprintf(err, errlen, "the trace's image '%s' is %s", im->name,
+                     role < 0 ? "of no kind this ppcrr knows" : seen[role] ? "named twice"
+                                                               : "not used by its command line");
             return -1;
         }
+        seen[role] = true;
         const char *path = a->image_override[role] ? a->image_override[role] : im->path;
         uint8_t digest[SHA256_DIGEST_SIZE];
         if (sha256_file(path, digest) < 0) {
@@ -226,6 +231,17 @@ static int check_images(const Ppcrr__Header *h, const struct replay_args *a, str
             return -1;
         }
         *image_slot(o, role) = path;
+    }
+    for (size_t role = 0; role < N_ROLES; role++) {
+        if (*image_slot(o, (int)role) && !seen[role]) {
+            snprintf(err, errlen, "the trace's command line loads a %s image the header does not describe",
+                     image_roles[role]);
+            return -1;
+        }
+        if (a->image_override[role] && !seen[role]) {
+            snprintf(err, errlen, "--image %s=...: the trace has no %s image", image_roles[role], image_roles[role]);
+            return -1;
+        }
     }
     return 0;
 }
@@ -271,6 +287,7 @@ struct replay_session {
     struct replayer *r;
     const char *inject;
     const char *trace;
+    uint64_t until;
     /* --tolerant: what the guest produces, recorded to diff afterwards. */
     struct recorder *rec;
     char produced[4096];
@@ -317,7 +334,7 @@ static int replay_finish(void *ctx, struct machine *m, int status)
         fprintf(stderr, "ppcrr: %s\n", err);
         return REPLAY_EXIT_CANNOT;
     }
-    struct trace_diff_options d = { 3, 100000, "the trace", "this replay" };
+    struct trace_diff_options d = { 3, 100000, "the trace", "this replay", rs->until };
     int rc = trace_diff(rs->trace, rs->produced, &d, stderr, stderr);
     return rc == 2 ? REPLAY_EXIT_CANNOT : rc;
 }
@@ -386,7 +403,7 @@ int cmd_replay(const struct cli_command *self, int argc, char **argv)
     rc = replay_prepare(&a, r, &o, nvram_path, sizeof nvram_path);
     if (rc < 0) {
         static struct replay_session rs;
-        rs = (struct replay_session){ .r = r, .inject = a.inject, .trace = a.trace };
+        rs = (struct replay_session){ .r = r, .inject = a.inject, .trace = a.trace, .until = a.until };
         if (a.tolerant && tolerant_trace_path(rs.produced, sizeof rs.produced) < 0) {
             fprintf(stderr, "ppcrr: cannot make a temporary trace: %s\n", strerror(errno));
             rc = REPLAY_EXIT_CANNOT;

@@ -35,7 +35,7 @@ int cmd_trace_diff(const struct cli_command *self, int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
-    struct trace_diff_options opt = { 3, 100000, "A", "B" };
+    struct trace_diff_options opt = { 3, 100000, "A", "B", 0 };
     uint64_t v;
     int ch;
     optind = 0;

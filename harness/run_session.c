@@ -20,6 +20,10 @@
 #include "hcall/hcall.h"
 #include "vio/vio.h"
 
+/* The most RAM a guest gets: its per-page bookkeeping (watch bits,
+ * checkpoint hashes) must stay small next to the host's memory. */
+#define RUN_MAX_RAM (64ull << 30)
+
 /* "512M", "1G", "2048" (MiB), "64K". */
 static bool parse_size(const char *s, uint64_t *out)
 {
@@ -58,8 +62,8 @@ static int take_option(struct run_options *o, const char *opt, const char *val)
     if (strcmp(opt, "-machine") == 0 || strcmp(opt, "-M") == 0) {
         c->machine_file = strcmp(val, "pseries") == 0 ? NULL : val;
     } else if (strcmp(opt, "-m") == 0) {
-        if (!parse_size(val, &c->ram_size) || c->ram_size < (64ull << 20))
-            return cli_usage_error(o->cmd_name, o->usage, "-m: '%s' is not a RAM size of at least 64M", val);
+        if (!parse_size(val, &c->ram_size) || c->ram_size < (64ull << 20) || c->ram_size > RUN_MAX_RAM)
+            return cli_usage_error(o->cmd_name, o->usage, "-m: '%s' is not a RAM size from 64M to 64G", val);
     } else if (strcmp(opt, "-smp") == 0) {
         uint64_t n;
         if (!cli_parse_u64(val, &n) || n < 1 || n > 64)
@@ -80,6 +84,8 @@ static int take_option(struct run_options *o, const char *opt, const char *val)
     } else if (o->mode == MODE_RECORD && strcmp(opt, "-checkpoint-every") == 0) {
         if (!cli_parse_u64(val, &c->checkpoint_interval))
             return cli_usage_error(o->cmd_name, o->usage, "--checkpoint-every: '%s' is not a count", val);
+        if (c->checkpoint_interval == 0)
+            c->checkpoint_interval = UINT64_MAX;    /* none on the way, one at the end */
     } else if (strcmp(opt, "-max-insns") == 0) {
         if (!cli_parse_u64(val, &c->max_insns) || c->max_insns == 0)
             return cli_usage_error(o->cmd_name, o->usage, "-max-insns: '%s' is not a positive count", val);

@@ -53,7 +53,7 @@ struct replayer {
     bool any_checkpoint;
     struct { uint64_t index, icount; } ring[REPLAY_RING];
     unsigned ring_len, ring_head;
-    bool stopped, reached_until, read_error;
+    bool stopped, reached_until, read_error, truncated_end;
     struct trace_error err;
 
     /* The first divergence, in words. */
@@ -143,7 +143,8 @@ static void diverge(struct replayer *r, const Ppcrr__Event *produced, uint64_t i
     r->div_icount = icount;
     r->div_cpu = produced ? produced->cpu : (r->m ? r->m->current : 0);
     r->div_pc = produced ? produced->pc : 0;
-    r->div_is_checkpoint = produced && produced->kind_case == PPCRR__EVENT__KIND_CHECKPOINT;
+    r->div_is_checkpoint = produced && produced->kind_case == PPCRR__EVENT__KIND_CHECKPOINT && r->have_cur &&
+                           r->cur.ev->kind_case == PPCRR__EVENT__KIND_CHECKPOINT;
     snprintf(r->why, sizeof r->why, "%s", why);
     if (r->have_cur)
         r->recorded_text = event_text(&r->recorded, r->cur.ev, r->cur.icount);
@@ -185,6 +186,12 @@ static void replayer_observe(void *opaque, const struct event *e)
     struct record_event_storage storage;
     if (!record_event_convert(e, &ev, &storage, produced_intern, r))
         return;
+    if (!r->have_cur && !r->read_error && !trace_reader_index(r->check)) {
+        /* A killed recorder's trace: everything it holds matched. */
+        r->truncated_end = r->stopped = true;
+        machine_request_exit(r->m, EXIT_LIMIT, 0, "the end of a truncated trace");
+        return;
+    }
     if (!r->have_cur) {
         diverge(r, &ev, e->icount, r->read_error ? "the trace cannot be read on from here"
                                                  : "the guest went on past the end of the trace");
@@ -257,6 +264,9 @@ static void tolerant_poll(struct replayer *r)
         input_console_feed(r->m, c->e.ev->input->data.data, c->e.ev->input->data.len);
         source_advance(c);
     }
+    struct source_cursor *stop = source_cursor(r, "stop");
+    if (stop && stop->have && stop->e.icount <= machine_icount(r->m))
+        input_host_stop(r->m, "the recording was stopped here");
 }
 
 static bool feeder_take(void *opaque, const char *source, uint8_t *buf, size_t len)
@@ -293,16 +303,30 @@ static void feeder_poll(void *opaque)
         tolerant_poll(r);
         return;
     }
-    while (!r->stopped && (source = next_input_source(r)) && strcmp(source, "console") == 0 &&
-           r->cur.icount == machine_icount(r->m) && r->cur.ev->cpu == r->m->current) {
+    uint64_t now = machine_icount(r->m);
+    while (!r->stopped && (source = next_input_source(r)) && r->cur.icount == now &&
+           r->cur.ev->cpu == r->m->current && (strcmp(source, "console") == 0 || strcmp(source, "stop") == 0)) {
         /* A copy: checking the input event moves the cursor on. */
         const ProtobufCBinaryData *d = &r->cur.ev->input->data;
-        uint8_t *bytes = malloc(d->len ? d->len : 1);
+        char *bytes = malloc(d->len + 1);
         if (!bytes)
             return;
-        memcpy(bytes, d->data, d->len);
-        input_console_feed(r->m, bytes, d->len);
+        if (d->len)
+            memcpy(bytes, d->data, d->len);
+        bytes[d->len] = 0;
+        if (source[0] == 's')
+            input_host_stop(r->m, bytes);       /* where the recording was stopped */
+        else
+            input_console_feed(r->m, (const uint8_t *)bytes, d->len);
         free(bytes);
+    }
+    /* A recorded event the replay went past without producing it: a
+     * guest that now runs on silently (a hang) is caught here. */
+    if (!r->stopped && r->have_cur && r->cur.icount < now) {
+        char why[256];
+        snprintf(why, sizeof why, "the trace has an event at icount %" PRIu64 " that the replay went past "
+                 "without producing", r->cur.icount);
+        diverge(r, NULL, now, why);
     }
 }
 
@@ -490,7 +514,11 @@ int replayer_finish(struct replayer *r, struct machine *m)
         print_divergence(r, out);
         return 1;
     }
+    if (r->truncated_end)
+        fprintf(out, "ppcrr: warning: the trace ends early (a killed recorder?): replayed up to its last "
+                "event\n");
     fprintf(out, "ppcrr: replay %s: %" PRIu64 " events matched (%" PRIu64 " checkpoints), no divergence\n",
-            r->opt.until ? "stopped at --until" : "complete", r->matched, r->checkpoints);
+            r->opt.until ? "stopped at --until" : r->truncated_end ? "to the end of the trace" : "complete",
+            r->matched, r->checkpoints);
     return 0;
 }

@@ -22,6 +22,7 @@
 
 #define RESYNC_WINDOW 512
 #define RESYNC_RUN 3
+#define RESYNC_BUDGET 50000000ull     /* probes per diff, about a second */
 
 struct keys {
     uint64_t *identity, *digest, *icount;
@@ -41,7 +42,7 @@ struct edits {
     size_t n, cap;
 };
 
-static bool keys_read(const char *path, struct keys *k, FILE *err)
+static bool keys_read(const char *path, uint64_t until, struct keys *k, FILE *err)
 {
     struct trace_error terr;
     struct trace_reader *r = trace_reader_open(path, &terr);
@@ -52,7 +53,7 @@ static bool keys_read(const char *path, struct keys *k, FILE *err)
     struct event_names names = event_names_of_reader(r);
     struct trace_event e;
     int rc;
-    while ((rc = trace_reader_next(r, &e, &terr)) == 1) {
+    while ((rc = trace_reader_next(r, &e, &terr)) == 1 && (!until || e.icount < until)) {
         if (k->n == k->cap) {
             size_t cap = k->cap ? 2 * k->cap : 4096;
             uint64_t *id = realloc(k->identity, cap * sizeof *id);
@@ -75,6 +76,8 @@ static bool keys_read(const char *path, struct keys *k, FILE *err)
         k->icount[k->n] = e.icount;
         k->n++;
     }
+    if (rc == 1)
+        rc = 0;                 /* stopped at UNTIL */
     if (rc < 0)
         fprintf(err, "ppcrr: %s\n", terr.msg);
     else if (trace_reader_warning(r))
@@ -109,11 +112,17 @@ static bool agree(const struct keys *a, size_t i, const struct keys *b, size_t j
     return true;
 }
 
-/* The smallest skip (SA events of A, SB of B) after which they agree. */
-static bool resync(const struct keys *a, size_t i, const struct keys *b, size_t j, size_t *sa, size_t *sb)
+/* The smallest skip (SA events of A, SB of B) after which they agree.
+ * *BUDGET bounds the probes over the whole diff, so two unrelated traces
+ * give up quickly instead of searching every window. */
+static bool resync(const struct keys *a, size_t i, const struct keys *b, size_t j, size_t *sa, size_t *sb,
+                   uint64_t *budget)
 {
     for (size_t d = 1; d <= 2 * RESYNC_WINDOW; d++)
         for (size_t x = 0; x <= d; x++) {
+            if (*budget == 0)
+                return false;
+            --*budget;
             size_t y = d - x;
             if (x > RESYNC_WINDOW || y > RESYNC_WINDOW || i + x > a->n || j + y > b->n)
                 continue;
@@ -132,6 +141,7 @@ static bool align(const struct keys *a, const struct keys *b, uint64_t max_edits
                   FILE *err)
 {
     size_t i = 0, j = 0, step = 0;
+    uint64_t budget = RESYNC_BUDGET;
     *moved = SIZE_MAX;
     while (i < a->n || j < b->n) {
         if (d->n > max_edits) {
@@ -148,7 +158,11 @@ static bool align(const struct keys *a, const struct keys *b, uint64_t max_edits
             continue;
         }
         size_t sa, sb;
-        if (i >= a->n || j >= b->n || !resync(a, i, b, j, &sa, &sb)) {
+        if (i >= a->n || j >= b->n || !resync(a, i, b, j, &sa, &sb, &budget)) {
+            if (budget == 0) {
+                fprintf(err, "ppcrr: the traces are too different to align (no agreement found nearby)\n");
+                return false;
+            }
             /* Nothing agrees nearby: one event of each (or what is left
              * of the longer one) goes, and the search starts again. */
             sa = i < a->n ? 1 : 0;
@@ -169,6 +183,7 @@ static bool align(const struct keys *a, const struct keys *b, uint64_t max_edits
 /* ---- the listing ---- */
 
 struct side {
+    uint64_t until;
     struct trace_reader *r;
     struct event_names names;
     struct trace_event e;
@@ -183,14 +198,14 @@ static bool side_open(struct side *s, const char *path, FILE *err)
         return false;
     }
     s->names = event_names_of_reader(s->r);
-    s->have = trace_reader_next(s->r, &s->e, &terr) == 1;
+    s->have = trace_reader_next(s->r, &s->e, &terr) == 1 && (!s->until || s->e.icount < s->until);
     return true;
 }
 
 static void side_next(struct side *s)
 {
     struct trace_error terr;
-    s->have = s->have && trace_reader_next(s->r, &s->e, &terr) == 1;
+    s->have = s->have && trace_reader_next(s->r, &s->e, &terr) == 1 && (!s->until || s->e.icount < s->until);
 }
 
 static void print_line(FILE *out, const char *mark, const struct side *s)
@@ -252,14 +267,14 @@ static void print_listing(const struct edits *d, struct side *a, struct side *b,
 int trace_diff(const char *path_a, const char *path_b, const struct trace_diff_options *opt, FILE *out,
                FILE *err)
 {
-    struct trace_diff_options o = { 3, 100000, "A", "B" };
+    struct trace_diff_options o = { 3, 100000, "A", "B", 0 };
     if (opt)
         o = *opt;
     struct keys ka = { 0 }, kb = { 0 };     /* all of their pointers NULL */
     struct edits d = { 0 };
     size_t moved;
     int status = 2;
-    if (keys_read(path_a, &ka, err) && keys_read(path_b, &kb, err) &&
+    if (keys_read(path_a, o.until, &ka, err) && keys_read(path_b, o.until, &kb, err) &&
         align(&ka, &kb, o.max_edits, &d, &moved, err)) {
         size_t changed = 0, only_a = 0, only_b = 0;
         for (size_t i = 0; i < d.n; i++) {
@@ -279,7 +294,7 @@ int trace_diff(const char *path_a, const char *path_b, const struct trace_diff_o
         } else {
             fprintf(out, "%zu changed, %zu only in A, %zu only in B (a '#' line says how B differs; "
                     "\"trace has\" is A)\n", changed, only_a, only_b);
-            struct side a = { 0 }, b = { 0 };
+            struct side a = { .until = o.until }, b = { .until = o.until };
             if (side_open(&a, path_a, err) && side_open(&b, path_b, err))
                 print_listing(&d, &a, &b, o.context, out);
             trace_reader_close(a.r);

@@ -24,6 +24,7 @@ struct trace_diff_options {
     unsigned context;       /* equal events shown around a difference (default 3) */
     uint64_t max_edits;     /* give up aligning beyond this many (default 100000) */
     const char *label_a, *label_b;   /* names in the report ("trace", "replay") */
+    uint64_t until;         /* compare only events before this icount, 0 = all */
 };
 
 /* 0 the streams are the same, 1 they differ (listed on OUT), 2 a trace

@@ -63,7 +63,9 @@ static void print_header(FILE *out, const struct trace_reader *r)
     fputc('\n', out);
     fprintf(out, "vCPUs:              %" PRIu32 "\n", h->vcpus);
     fprintf(out, "timebase:           %" PRIu64 " Hz\n", h->timebase_frequency);
-    if (h->checkpoint_interval)
+    if (h->checkpoint_interval == UINT64_MAX)
+        fputs("checkpoints:        one, at the end\n", out);
+    else if (h->checkpoint_interval)
         fprintf(out, "checkpoints:        every %" PRIu64 " instructions\n", h->checkpoint_interval);
     fprintf(out, "device tree:        %zu bytes\n", h->device_tree.len);
     for (size_t i = 0; i < h->n_image; i++) {

@@ -39,7 +39,8 @@ expect_refusal "no image" "missing -kernel FILE or -bios FILE"
 expect_refusal "an unknown option" "unknown option '-frobnicate'" -frobnicate 1 -kernel x
 expect_refusal "a missing value" "option '-kernel' needs a value" -kernel
 expect_refusal "a bad -m" "-m: 'lots' is not a RAM size" -m lots -kernel x
-expect_refusal "-m too small" "at least 64M" -m 1M -kernel x
+expect_refusal "-m too small" "from 64M to 64G" -m 1M -kernel x
+expect_refusal "-m too large" "from 64M to 64G" -m 65G -kernel x
 expect_refusal "a bad -smp" "-smp: '0' is not a vCPU count" -smp 0 -kernel x
 expect_refusal "a bad -rtc" "-rtc: 'now' is not base=utc" -rtc now -kernel x
 expect_refusal "an impossible -rtc date" "is not base=utc" -rtc base=2023-02-29T00:00:00 -kernel x

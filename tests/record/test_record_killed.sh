@@ -41,6 +41,10 @@ check "SIGKILL: the complete chunks' events are there ($events)" [ "${events:-0}
 check "SIGKILL: dump reads every event info counted" [ "$(wc -l < "$tmp/killed.dump")" -eq "${events:-0}" ]
 check "SIGKILL: the events are the guest's polling" contains "$(tail -n 1 "$tmp/killed.dump")" "H_GET_TERM_CHAR(0x71000000) = H_SUCCESS [0"
 
+"$ppcrr" replay "$tmp/killed.trace" 2>"$tmp/replay.err" </dev/null
+check "SIGKILL: the truncated trace replays to its last event (exit 0)" [ $? -eq 0 ]
+check "SIGKILL: with a warning that it ends early" grep -q "the trace ends early" "$tmp/replay.err"
+
 start_recording "$tmp/stopped.trace" 100000
 kill -TERM $pid
 wait $pid
@@ -49,4 +53,7 @@ check "SIGTERM: the recorder exits 0 (stopped by the user)" [ $rc -eq 0 ]
 info=$("$ppcrr" trace info "$tmp/stopped.trace" 2>&1)
 check "SIGTERM: the trace has its index" contains "$info" "index:              present"
 check "SIGTERM: and ends with exit user" contains "$("$ppcrr" trace dump "$tmp/stopped.trace" | tail -n 1)" 'exit user 0 "stopped by a signal"'
+check "SIGTERM: where the stop came is an input event" contains "$("$ppcrr" trace dump "$tmp/stopped.trace" | tail -n 3)" 'input stop "stopped by a signal"'
+"$ppcrr" replay "$tmp/stopped.trace" 2>"$tmp/replay.err" </dev/null
+check "SIGTERM: the trace replays exactly, stopping where the recording was stopped" [ $? -eq 0 ]
 tap_finish

@@ -74,6 +74,13 @@ check "trace diff: a missing trace is exit 2" [ $? -eq 2 ]
 "$ppcrr" trace diff "$tmp/a.trace" 2>/dev/null
 check "trace diff: one trace is a usage error" [ $? -eq 2 ]
 
+# A recording ended by its console script (a host stop) replays, stopping
+# at the same place.
+printf 'expect ok 1\n' > "$tmp/stop.script"
+"$ppcrr" record -o "$tmp/stop.trace" -kernel "$guest" -serial "script:$tmp/stop.script" >/dev/null 2>&1 </dev/null
+"$ppcrr" replay "$tmp/stop.trace" 2>/dev/null </dev/null
+check "a run stopped by the host (script end) replays exactly" [ $? -eq 0 ]
+
 # A window of -d exec: exactly the instructions in [from, to).
 "$ppcrr" replay -d exec -D "$tmp/exec.log" --log-from 1000 --log-to 1100 "$tmp/t.trace" 2>/dev/null </dev/null
 check "-d exec --log-from 1000 --log-to 1100: replays" [ $? -eq 0 ]
