@@ -42,6 +42,8 @@ int cmd_trace(const struct cli_command *self, int argc, char **argv);
 extern const char cmd_trace_usage[];
 int cmd_run(const struct cli_command *self, int argc, char **argv);
 extern const char cmd_run_usage[];
+int cmd_harness(const struct cli_command *self, int argc, char **argv);
+extern const char cmd_harness_usage[];
 int cmd_bisect(const struct cli_command *self, int argc, char **argv);
 extern const char cmd_bisect_usage[];
 int cmd_replay(const struct cli_command *self, int argc, char **argv);

@@ -21,6 +21,7 @@ static const char usage[] =
     "  record     run a guest and record every event into a trace\n"
     "  replay     re-run a recorded guest and check it against its trace\n"
     "  bisect     find the commit whose replay of a trace diverges\n"
+    "  harness    run a test matrix of guests (run, record, check), sharded\n"
     "  trace      inspect trace files (info, dump, stats, export)\n"
     "\n"
     "Run 'ppcrr <command> --help' for a command's options.\n";
@@ -30,6 +31,7 @@ static const struct cli_command commands[] = {
     { "record", "record a guest run", cmd_record_usage, cmd_record },
     { "replay", "replay a trace", cmd_replay_usage, cmd_replay },
     { "bisect", "bisect a divergence", cmd_bisect_usage, cmd_bisect },
+    { "harness", "run a test matrix", cmd_harness_usage, cmd_harness },
     { "trace", "inspect trace files", cmd_trace_usage, cmd_trace },
     { 0 },
 };

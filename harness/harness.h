@@ -1,0 +1,18 @@
+/*
+ * `ppcrr harness`: the test-matrix runner. Subcommands, each in its own
+ * file: run (harness_run.c), list (cmd_harness_list.c), merge
+ * (cmd_harness_merge.c); cmd_harness.c dispatches. Each takes its
+ * subcommand's argv (argv[0] is the subcommand) and returns the exit status.
+ */
+#ifndef PPCRR_HARNESS_HARNESS_H
+#define PPCRR_HARNESS_HARNESS_H
+
+int harness_run(int argc, char **argv);
+int harness_list(int argc, char **argv);
+int harness_merge(int argc, char **argv);
+
+extern const char harness_run_usage[];
+extern const char harness_list_usage[];
+extern const char harness_merge_usage[];
+
+#endif
