@@ -4,7 +4,8 @@
 # programs), the QEMU oracles (qemu-user's qemu-ppc64le for instruction
 # semantics, qemu-system-ppc64 for whole guests), protoc and zstd (trace
 # decoding checks) and clang with libFuzzer (sanitizer and fuzz builds).
-# Then `meson setup build` and a build: the program is build/ppcrr.
+# Then `meson setup build` and a build: the program is build/ppcrr; and the
+# Linux guest from Debian's ppc64el archive (scripts/fetch-linux.sh).
 #
 # Safe to run again: it only installs what is missing, and reuses build/
 # only if it holds a complete meson configuration.
@@ -43,4 +44,10 @@ else
     meson setup build
 fi
 meson compile -C build
+
+# The real Linux guest (Debian's ppc64el kernel and busybox, an initramfs
+# built reproducibly): build/linux/. The suites that boot it need it.
+if ! scripts/fetch-linux.sh build/linux; then
+    echo "setup: warning: the Linux guest could not be fetched (build/linux); its tests will be skipped" >&2
+fi
 echo "setup: built build/ppcrr; run the tests with: meson test -C build --print-errorlogs"
