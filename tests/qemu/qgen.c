@@ -78,11 +78,14 @@ bool qgen_same_mnemonic(const char *a, const char *b)
 /* Floating-point, VMX and VSX instructions, by their mnemonics (the
  * catch-all rows of whole primaries included). Their registers are not in
  * the state the harness loads and compares: under QEMU an stfd would store
- * whatever the runner's C library left in the FPRs. */
+ * whatever the runner's C library left in the FPRs, and qppcrr runs with
+ * MSR[FP] = 0. "f" is every floating-point row of primary 63 (fmr, fcmpu,
+ * fsel, ...); the FPSCR instructions are named apart. */
 static bool vector_or_fp(const char *m)
 {
     static const char *const prefixes[] = {
         "lf", "stf", "lv", "stv", "lx", "stx", "mfvsr", "mtvsr", "fp-", "vmx", "vsx",
+        "f", "mffs", "mtfs", "mcrfs",
     };
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
         if (!strncmp(m, prefixes[i], strlen(prefixes[i])))

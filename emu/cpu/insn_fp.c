@@ -1,0 +1,518 @@
+/*
+ * The Floating-Point Facility without its arithmetic (insn_fp.def): Power
+ * ISA 2.07 Book I 4.6.2-4.6.5 (loads and stores), 4.6.6 (moves), 4.6.8
+ * (fsel; the compares of 4.6.8 too), 4.6.10 (FPSCR instructions), and the
+ * VSX moves between GPRs and VSRs of 7.6.1.7.
+ *
+ * Everything here works on bit patterns, never on host floating point: the
+ * load and store conversions between single and double are the ISA's
+ * DOUBLE() and SINGLE() (4.6.2, 4.6.3), which keep a signalling NaN
+ * signalling and truncate a store's denormal, and the compares order the
+ * patterns themselves. So results do not depend on the host's FPU, its
+ * rounding mode or its NaN conventions (DESIGN.md §2).
+ *
+ * Registers: FPR n is doubleword 0 of VSR n, c->vsr[2 * n] (cpu_fields.def).
+ * FPSCR bits below are the host's numbering of the 64-bit register, ISA bit
+ * in the comment.
+ *
+ * FPSCR rules (4.2.2): FEX and VX are summaries, recomputed after every
+ * change and never set or cleared directly. FX is set when an instruction
+ * changes an exception bit from 0 to 1 -- except mtfsf and mtfsfi, which
+ * set FX only explicitly (from their operand, when field 0 is written).
+ * An enabled exception (FEX = 1 after a compare that raised an enabled
+ * invalid operation, or after mtfsf, mtfsfi, mtfsb1) takes the
+ * floating-point enabled program interrupt when MSR[FE0 FE1] != 0, with
+ * the instruction completed and SRR0 pointing at it (the precise modes;
+ * ppcrr treats the imprecise modes as precise, which the ISA allows).
+ */
+#include "emu/cpu/insn_handlers.h"
+#include "emu/cpu/mem_access.h"
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* FPSCR bits (host numbering; ISA bit of the 64-bit FPSCR in comments). */
+#define FPSCR_FX (1ull << 31)      /* 32: exception summary */
+#define FPSCR_FEX (1ull << 30)     /* 33: enabled exception summary */
+#define FPSCR_VX (1ull << 29)      /* 34: invalid operation summary */
+#define FPSCR_OX (1ull << 28)      /* 35 */
+#define FPSCR_UX (1ull << 27)      /* 36 */
+#define FPSCR_ZX (1ull << 26)      /* 37 */
+#define FPSCR_XX (1ull << 25)      /* 38 */
+#define FPSCR_VXSNAN (1ull << 24)  /* 39 */
+#define FPSCR_VXISI (1ull << 23)   /* 40 */
+#define FPSCR_VXIDI (1ull << 22)   /* 41 */
+#define FPSCR_VXZDZ (1ull << 21)   /* 42 */
+#define FPSCR_VXIMZ (1ull << 20)   /* 43 */
+#define FPSCR_VXVC (1ull << 19)    /* 44 */
+#define FPSCR_FPCC_SHIFT 12        /* 48:51: FL FG FE FU */
+#define FPSCR_FPCC (0xfull << FPSCR_FPCC_SHIFT)
+#define FPSCR_VXSOFT (1ull << 10)  /* 53 */
+#define FPSCR_VXSQRT (1ull << 9)   /* 54 */
+#define FPSCR_VXCVI (1ull << 8)    /* 55 */
+#define FPSCR_VE (1ull << 7)       /* 56: enables VE OE UE ZE XE are 56:60 */
+
+#define FPSCR_VX_ALL (FPSCR_VXSNAN | FPSCR_VXISI | FPSCR_VXIDI | FPSCR_VXZDZ | FPSCR_VXIMZ | \
+                      FPSCR_VXVC | FPSCR_VXSOFT | FPSCR_VXSQRT | FPSCR_VXCVI)
+/* The exception bits: FX and those whose 0 -> 1 change sets FX. */
+#define FPSCR_EXCEPTIONS (FPSCR_OX | FPSCR_UX | FPSCR_ZX | FPSCR_XX | FPSCR_VX_ALL)
+/* What the move-to instructions can write: ISA 29:63 (DRN and the
+ * classic FPSCR) but not the summaries or the reserved bit 52. */
+#define FPSCR_WRITABLE (0x7ffffffffull & ~(FPSCR_FEX | FPSCR_VX | (1ull << 11)))
+
+/* Double-precision bit patterns. */
+#define DP_SIGN (1ull << 63)
+#define DP_EXP_SHIFT 52
+#define DP_FRAC ((1ull << 52) - 1)
+#define DP_QUIET (1ull << 51)
+
+static inline uint64_t *fpr(struct cpu *c, unsigned n)
+{
+    return &c->vsr[2 * n];
+}
+
+/* ---- facilities and the FPSCR ---- */
+
+/* MSR[FP] = 0: the floating-point unavailable interrupt (Book III-S
+ * 6.5.10), SRR0 = the instruction. */
+static bool fp_enabled(struct cpu *c)
+{
+    if (__builtin_expect(c->msr[0] & MSR_FP, 1))
+        return true;
+    cpu_interrupt(c, VEC_FP_UNAVAILABLE, 0, false);
+    return false;
+}
+
+/* VX and FEX from the other bits. VX, OX, UX, ZX, XX sit 22 bits above
+ * their enables VE, OE, UE, ZE, XE. */
+static uint64_t fpscr_summarise(uint64_t f)
+{
+    f &= ~(FPSCR_FEX | FPSCR_VX);
+    if (f & FPSCR_VX_ALL)
+        f |= FPSCR_VX;
+    if ((f >> 22) & f & 0xf8)
+        f |= FPSCR_FEX;
+    return f;
+}
+
+/* Sets FPSCR bits RAISED (exception bits) as an instruction does: FX for
+ * any that goes from 0 to 1, then the summaries. */
+static void fpscr_raise(struct cpu *c, uint64_t raised)
+{
+    uint64_t f = c->fpscr[0];
+    if (raised & ~f & FPSCR_EXCEPTIONS)
+        f |= FPSCR_FX;
+    c->fpscr[0] = fpscr_summarise(f | raised);
+}
+
+/* CR1 <- FX FEX VX OX, for the Rc=1 forms. */
+static void set_cr1(struct cpu *c)
+{
+    cr_set_field(c, 1, (unsigned)(c->fpscr[0] >> 28) & 0xf);
+}
+
+static void record(struct cpu *c, uint32_t insn)
+{
+    if (f_rc(insn))
+        set_cr1(c);
+}
+
+/* The floating-point enabled exception program interrupt, if FEX is set
+ * and MSR[FE0 FE1] asks for it. */
+static void fp_enabled_exception(struct cpu *c)
+{
+    if ((c->fpscr[0] & FPSCR_FEX) && (c->msr[0] & (MSR_FE0 | MSR_FE1)))
+        cpu_program_interrupt(c, SRR1_PROGRAM_FP);
+}
+
+/* ---- single <-> double (4.6.2 DOUBLE, 4.6.3 SINGLE) ---- */
+
+/* DOUBLE(WORD): exact. Normal numbers re-bias the exponent; zeros,
+ * infinities and NaNs (signalling ones stay signalling) keep their bits;
+ * single denormals are normalised. */
+static uint64_t fp_double_of_single(uint32_t w)
+{
+    uint64_t sign = (uint64_t)(w >> 31) << 63;
+    unsigned exp = (w >> 23) & 0xff;
+    uint64_t frac = w & 0x7fffff;
+    if (exp == 0 && frac != 0) {
+        int e = -126;
+        while (!(frac & 0x800000)) {
+            frac <<= 1;
+            e--;
+        }
+        return sign | (uint64_t)(e + 1023) << DP_EXP_SHIFT | (frac & 0x7fffff) << 29;
+    }
+    /* WORD0:1 || (3 copies of the inverse of WORD1, or of WORD1 for zero,
+     * infinity and NaN) || WORD2:31 || 29 zeros. */
+    uint64_t w1 = (w >> 30) & 1;
+    uint64_t fill = exp == 0 || exp == 0xff ? w1 : !w1;
+    return (uint64_t)(w >> 30) << 62 | fill * (7ull << 59) | (uint64_t)(w & 0x3fffffff) << 29;
+}
+
+/* SINGLE(FRS): no rounding. Values with a single-range exponent (and
+ * infinities, NaNs, zeros) drop the low fraction bits; tiny ones become a
+ * truncated single denormal. Below the denormal range the ISA leaves the
+ * word undefined; ppcrr stores a zero of the same sign, as QEMU does. Too
+ * large a value is not saturated: its bits are taken as they are. */
+static uint32_t fp_single_of_double(uint64_t d)
+{
+    unsigned exp = (unsigned)(d >> DP_EXP_SHIFT) & 0x7ff;
+    if (exp > 896 || (d & ~DP_SIGN) == 0)
+        return (uint32_t)(d >> 62) << 30 | (uint32_t)((d >> 29) & 0x3fffffff);
+    uint32_t w = (uint32_t)(d >> 63) << 31;
+    if (exp >= 874)
+        w |= (uint32_t)(((1ull << 52) | (d & DP_FRAC)) >> (896 + 30 - exp));
+    return w;
+}
+
+/* ---- loads and stores ---- */
+
+enum {
+    FP_UPDATE = 1,     /* RA <- EA afterwards */
+};
+
+/* How the bytes and the register relate. */
+enum fp_kind {
+    FP_DOUBLE,         /* 8 bytes as they are */
+    FP_SINGLE,         /* 4 bytes through DOUBLE() / SINGLE() */
+    FP_WORD_SIGNED,    /* lfiwax */
+    FP_WORD_ZERO,      /* lfiwzx; stfiwx stores the low word */
+};
+
+#define DISP_D ((uint64_t)f_si(insn))
+#define DISP_X (c->gpr[f_rb(insn)])
+
+ALWAYS_INLINE void fp_load(struct cpu *c, uint32_t insn, uint64_t disp, enum fp_kind kind, unsigned how)
+{
+    unsigned ra = f_ra(insn);
+    if ((how & FP_UPDATE) && __builtin_expect(ra == 0, 0)) {   /* 4.6.2: invalid */
+        insn_illegal(c, insn);
+        return;
+    }
+    if (!fp_enabled(c))
+        return;
+    uint64_t ea = ea_ra0(c, insn, disp), v;
+    if (!cpu_load(c, ea, kind == FP_DOUBLE ? 8 : 4, false, &v))
+        return;
+    switch (kind) {
+    case FP_DOUBLE: break;
+    case FP_SINGLE: v = fp_double_of_single((uint32_t)v); break;
+    case FP_WORD_SIGNED: v = (uint64_t)(int64_t)(int32_t)v; break;
+    case FP_WORD_ZERO: break;
+    }
+    *fpr(c, f_rt(insn)) = v;
+    if (how & FP_UPDATE)
+        c->gpr[ra] = ea;
+}
+
+ALWAYS_INLINE void fp_store(struct cpu *c, uint32_t insn, uint64_t disp, enum fp_kind kind, unsigned how)
+{
+    unsigned ra = f_ra(insn);
+    if ((how & FP_UPDATE) && __builtin_expect(ra == 0, 0)) {   /* 4.6.3: invalid */
+        insn_illegal(c, insn);
+        return;
+    }
+    if (!fp_enabled(c))
+        return;
+    uint64_t ea = ea_ra0(c, insn, disp), v = *fpr(c, f_rs(insn));
+    if (kind == FP_SINGLE)
+        v = fp_single_of_double(v);
+    if (!cpu_store(c, ea, kind == FP_DOUBLE ? 8 : 4, false, v))
+        return;
+    if (how & FP_UPDATE)
+        c->gpr[ra] = ea;
+}
+
+#define LOAD(name, form, kind, how) \
+    void insn_##name(struct cpu *c, uint32_t insn) { fp_load(c, insn, DISP_##form, kind, how); }
+#define STORE(name, form, kind, how) \
+    void insn_##name(struct cpu *c, uint32_t insn) { fp_store(c, insn, DISP_##form, kind, how); }
+
+LOAD(lfs,     D, FP_SINGLE,      0)
+LOAD(lfsu,    D, FP_SINGLE,      FP_UPDATE)
+LOAD(lfsx,    X, FP_SINGLE,      0)
+LOAD(lfsux,   X, FP_SINGLE,      FP_UPDATE)
+LOAD(lfd,     D, FP_DOUBLE,      0)
+LOAD(lfdu,    D, FP_DOUBLE,      FP_UPDATE)
+LOAD(lfdx,    X, FP_DOUBLE,      0)
+LOAD(lfdux,   X, FP_DOUBLE,      FP_UPDATE)
+LOAD(lfiwax,  X, FP_WORD_SIGNED, 0)
+LOAD(lfiwzx,  X, FP_WORD_ZERO,   0)
+
+STORE(stfs,   D, FP_SINGLE,      0)
+STORE(stfsu,  D, FP_SINGLE,      FP_UPDATE)
+STORE(stfsx,  X, FP_SINGLE,      0)
+STORE(stfsux, X, FP_SINGLE,      FP_UPDATE)
+STORE(stfd,   D, FP_DOUBLE,      0)
+STORE(stfdu,  D, FP_DOUBLE,      FP_UPDATE)
+STORE(stfdx,  X, FP_DOUBLE,      0)
+STORE(stfdux, X, FP_DOUBLE,      FP_UPDATE)
+STORE(stfiwx, X, FP_WORD_ZERO,   0)
+
+/* Double pair (4.6.5): FRTp even, or the form is invalid. The even
+ * register is the doubleword at EA and the odd one that at EA+8, each in
+ * the current byte order -- in little-endian mode the two doublewords are
+ * reversed separately, not as one 16-byte unit (the pseudocode's two
+ * MEM(EA, 8) accesses; Linux's alignment handler emulates it that way).
+ * QEMU 7.2 instead swaps the two halves in little-endian mode. Both
+ * loads happen before either register is written. Unaligned pairs are
+ * performed, as the other floating-point accesses are. */
+static void fp_load_pair(struct cpu *c, uint32_t insn, uint64_t disp)
+{
+    unsigned frtp = f_rt(insn);
+    if (frtp & 1) {
+        insn_illegal(c, insn);
+        return;
+    }
+    if (!fp_enabled(c))
+        return;
+    uint64_t ea = ea_ra0(c, insn, disp), hi, lo;
+    if (!cpu_load(c, ea, 8, false, &hi) || !cpu_load(c, ea_mode(c, ea + 8), 8, false, &lo))
+        return;
+    *fpr(c, frtp) = hi;
+    *fpr(c, frtp + 1) = lo;
+}
+
+static void fp_store_pair(struct cpu *c, uint32_t insn, uint64_t disp)
+{
+    unsigned frsp = f_rs(insn);
+    if (frsp & 1) {
+        insn_illegal(c, insn);
+        return;
+    }
+    if (!fp_enabled(c))
+        return;
+    uint64_t ea = ea_ra0(c, insn, disp);
+    if (cpu_store(c, ea, 8, false, *fpr(c, frsp)))
+        cpu_store(c, ea_mode(c, ea + 8), 8, false, *fpr(c, frsp + 1));
+}
+
+void insn_lfdp(struct cpu *c, uint32_t insn) { fp_load_pair(c, insn, (uint64_t)f_ds(insn)); }
+void insn_lfdpx(struct cpu *c, uint32_t insn) { fp_load_pair(c, insn, DISP_X); }
+void insn_stfdp(struct cpu *c, uint32_t insn) { fp_store_pair(c, insn, (uint64_t)f_ds(insn)); }
+void insn_stfdpx(struct cpu *c, uint32_t insn) { fp_store_pair(c, insn, DISP_X); }
+
+/* ---- moves (4.6.6): sign bit only, FPSCR untouched ---- */
+
+ALWAYS_INLINE void fp_move(struct cpu *c, uint32_t insn, uint64_t clear, uint64_t flip)
+{
+    if (!fp_enabled(c))
+        return;
+    *fpr(c, f_rt(insn)) = (*fpr(c, f_rb(insn)) & ~clear) ^ flip;
+    record(c, insn);
+}
+
+void insn_fmr(struct cpu *c, uint32_t insn) { fp_move(c, insn, 0, 0); }
+void insn_fneg(struct cpu *c, uint32_t insn) { fp_move(c, insn, 0, DP_SIGN); }
+void insn_fabs(struct cpu *c, uint32_t insn) { fp_move(c, insn, DP_SIGN, 0); }
+void insn_fnabs(struct cpu *c, uint32_t insn) { fp_move(c, insn, DP_SIGN, DP_SIGN); }
+
+void insn_fcpsgn(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    *fpr(c, f_rt(insn)) = (*fpr(c, f_ra(insn)) & DP_SIGN) | (*fpr(c, f_rb(insn)) & ~DP_SIGN);
+    record(c, insn);
+}
+
+/* ---- fsel and the compares (4.6.8) ---- */
+
+static bool dp_is_nan(uint64_t d)
+{
+    return (d & ~DP_SIGN) > (0x7ffull << DP_EXP_SHIFT);
+}
+
+static bool dp_is_snan(uint64_t d)
+{
+    return dp_is_nan(d) && !(d & DP_QUIET);
+}
+
+/* CR_LT, CR_GT, CR_EQ or CR_SO (unordered) for A against B. Sign and
+ * magnitude order the patterns, with +0 = -0. */
+static unsigned dp_compare(uint64_t a, uint64_t b)
+{
+    if (dp_is_nan(a) || dp_is_nan(b))
+        return CR_SO;
+    uint64_t ma = a & ~DP_SIGN, mb = b & ~DP_SIGN;
+    if (ma == 0 && mb == 0)
+        return CR_EQ;
+    /* A monotonic key: negatives below positives, larger magnitudes
+     * further from zero. */
+    uint64_t ka = a & DP_SIGN ? ~a : a | DP_SIGN;
+    uint64_t kb = b & DP_SIGN ? ~b : b | DP_SIGN;
+    return ka < kb ? CR_LT : ka > kb ? CR_GT : CR_EQ;
+}
+
+/* fsel FRT,FRA,FRC,FRB: FRC if FRA >= 0 (-0 included, NaN not), else FRB. */
+void insn_fsel(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    uint64_t a = *fpr(c, f_ra(insn));
+    bool ge0 = !dp_is_nan(a) && (!(a & DP_SIGN) || (a & ~DP_SIGN) == 0);
+    *fpr(c, f_rt(insn)) = *fpr(c, ge0 ? f_rc_reg(insn) : f_rb(insn));
+    record(c, insn);
+}
+
+/* fcmpu / fcmpo BF,FRA,FRB: CR field BF and FPCC get the result. A
+ * signalling NaN is an invalid operation (VXSNAN); fcmpo also calls any
+ * NaN an invalid compare (VXVC), except that with VE = 1 a signalling NaN
+ * sets only VXSNAN. */
+static void fp_compare(struct cpu *c, uint32_t insn, bool ordered)
+{
+    if (!fp_enabled(c))
+        return;
+    uint64_t a = *fpr(c, f_ra(insn)), b = *fpr(c, f_rb(insn));
+    unsigned r = dp_compare(a, b);
+    c->fpscr[0] = (c->fpscr[0] & ~FPSCR_FPCC) | (uint64_t)r << FPSCR_FPCC_SHIFT;
+    cr_set_field(c, f_bf(insn), r);
+    uint64_t raised = 0;
+    if (dp_is_snan(a) || dp_is_snan(b)) {
+        raised = FPSCR_VXSNAN;
+        if (ordered && !(c->fpscr[0] & FPSCR_VE))
+            raised |= FPSCR_VXVC;
+    } else if (ordered && r == CR_SO) {
+        raised = FPSCR_VXVC;
+    }
+    if (raised) {
+        fpscr_raise(c, raised);
+        if (c->fpscr[0] & FPSCR_VE)
+            fp_enabled_exception(c);
+    }
+}
+
+void insn_fcmpu(struct cpu *c, uint32_t insn) { fp_compare(c, insn, false); }
+void insn_fcmpo(struct cpu *c, uint32_t insn) { fp_compare(c, insn, true); }
+
+/* ---- FPSCR instructions (4.6.10) ---- */
+
+/* The host shift of FPSCR field K (0..15, 4-bit fields from ISA bit 0). */
+static unsigned fpscr_field_shift(unsigned k)
+{
+    return 60 - 4 * k;
+}
+
+void insn_mffs(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    *fpr(c, f_rt(insn)) = c->fpscr[0];
+    record(c, insn);
+}
+
+/* mcrfs BF,BFA: CR field BF <- FPSCR field BFA (of bits 32:63); the
+ * exception bits copied, FX included, are cleared. FEX and VX are copied
+ * but follow the other bits afterwards. */
+void insn_mcrfs(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    unsigned shift = fpscr_field_shift(8 + f_bfa(insn));
+    cr_set_field(c, f_bf(insn), (unsigned)(c->fpscr[0] >> shift) & 0xf);
+    uint64_t clear = (0xfull << shift) & (FPSCR_FX | FPSCR_EXCEPTIONS);
+    c->fpscr[0] = fpscr_summarise(c->fpscr[0] & ~clear);
+}
+
+/* Writes the bits MASK of the FPSCR from VALUE as mtfsf and mtfsfi do: FX
+ * only as written, the summaries recomputed. */
+static void fpscr_move_to(struct cpu *c, uint32_t insn, uint64_t value, uint64_t mask)
+{
+    mask &= FPSCR_WRITABLE;
+    c->fpscr[0] = fpscr_summarise((c->fpscr[0] & ~mask) | (value & mask));
+    record(c, insn);
+    fp_enabled_exception(c);
+}
+
+/* mtfsf FLM,FRB,L,W: L = 1 writes the whole FPSCR; otherwise FLM bit i
+ * selects field i + 8 * (1 - W). */
+void insn_mtfsf(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    unsigned l = (insn >> 25) & 1, flm = (insn >> 17) & 0xff, w = (insn >> 16) & 1;
+    uint64_t mask = 0;
+    if (l) {
+        mask = ~0ull;
+    } else {
+        for (unsigned i = 0; i < 8; i++)
+            if (flm & (0x80u >> i))
+                mask |= 0xfull << fpscr_field_shift(i + 8 * (1 - w));
+    }
+    fpscr_move_to(c, insn, *fpr(c, f_rb(insn)), mask);
+}
+
+/* mtfsfi BF,U,W: FPSCR field BF + 8 * (1 - W) <- U. */
+void insn_mtfsfi(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    unsigned u = (insn >> 12) & 0xf, w = (insn >> 16) & 1;
+    unsigned shift = fpscr_field_shift(f_bf(insn) + 8 * (1 - w));
+    fpscr_move_to(c, insn, (uint64_t)u << shift, 0xfull << shift);
+}
+
+/* mtfsb0 / mtfsb1 BT: FPSCR bit BT + 32. FEX and VX (BT = 1, 2) cannot
+ * be set or cleared this way; setting an exception bit sets FX as any
+ * exception does. */
+void insn_mtfsb0(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    uint64_t bit = (1ull << (31 - f_bt(insn))) & FPSCR_WRITABLE;
+    c->fpscr[0] = fpscr_summarise(c->fpscr[0] & ~bit);
+    record(c, insn);
+}
+
+void insn_mtfsb1(struct cpu *c, uint32_t insn)
+{
+    if (!fp_enabled(c))
+        return;
+    fpscr_raise(c, (1ull << (31 - f_bt(insn))) & FPSCR_WRITABLE);
+    record(c, insn);
+    fp_enabled_exception(c);
+}
+
+/* ---- VSX moves (7.6.1.7) ----
+ *
+ * XS/XT is the 5-bit field plus bit 31 as its high bit. VSRs 0-31 (the
+ * FPRs) need MSR[FP], VSRs 32-63 (the VRs) MSR[VEC]; MSR[VSX] is not
+ * looked at. The moves to a VSR write doubleword 0; the ISA leaves
+ * doubleword 1 undefined and ppcrr leaves it unchanged, as QEMU does. */
+
+static unsigned vsx_reg(uint32_t insn)
+{
+    return f_rt(insn) | (insn & 1) << 5;
+}
+
+static bool vsr_enabled(struct cpu *c, unsigned x)
+{
+    if (x < 32)
+        return fp_enabled(c);
+    if (__builtin_expect(c->msr[0] & MSR_VEC, 1))
+        return true;
+    cpu_interrupt(c, VEC_VMX_UNAVAILABLE, 0, false);
+    return false;
+}
+
+ALWAYS_INLINE void vsx_from_vsr(struct cpu *c, uint32_t insn, uint64_t mask)
+{
+    unsigned xs = vsx_reg(insn);
+    if (vsr_enabled(c, xs))
+        c->gpr[f_ra(insn)] = c->vsr[2 * xs] & mask;
+}
+
+ALWAYS_INLINE void vsx_to_vsr(struct cpu *c, uint32_t insn, uint64_t value)
+{
+    unsigned xt = vsx_reg(insn);
+    if (vsr_enabled(c, xt))
+        c->vsr[2 * xt] = value;
+}
+
+void insn_mfvsrd(struct cpu *c, uint32_t insn) { vsx_from_vsr(c, insn, ~0ull); }
+void insn_mfvsrwz(struct cpu *c, uint32_t insn) { vsx_from_vsr(c, insn, 0xffffffffull); }
+void insn_mtvsrd(struct cpu *c, uint32_t insn) { vsx_to_vsr(c, insn, c->gpr[f_ra(insn)]); }
+void insn_mtvsrwa(struct cpu *c, uint32_t insn)
+{
+    vsx_to_vsr(c, insn, (uint64_t)(int64_t)(int32_t)c->gpr[f_ra(insn)]);
+}
+void insn_mtvsrwz(struct cpu *c, uint32_t insn) { vsx_to_vsr(c, insn, (uint32_t)c->gpr[f_ra(insn)]); }
