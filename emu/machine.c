@@ -316,6 +316,8 @@ static uint64_t run_turn(struct machine *m, struct cpu *c, uint64_t budget)
 {
     uint64_t start = c->icount[0];
     c->yield = false;
+    /* -d exec lines count machine-wide, as --log-from/--log-to and events do. */
+    c->log_icount_base = m->icount_retired - c->icount[0];
     while (m->exit_reason == EXIT_NONE && runnable(c) && !c->yield && c->icount[0] - start < budget) {
         uint64_t slice = budget - (c->icount[0] - start);
         exec_log_window(m, c, &slice);

@@ -142,6 +142,8 @@ struct cpu {
     struct decoded_page *run_page; /* the page being run, and its real address */
     uint64_t run_page_ra;
     FILE *exec_log;              /* -d exec: one line per instruction, or NULL */
+    uint64_t log_icount_base;    /* added to icount in exec-log lines: the machine sets it
+                                  * so lines show the machine-wide icount (0: the vCPU's own) */
 
     /* Last, away from the interpreter's hot fields above. */
     /* Transient: gave up the rest of its turn (H_CONFER); machine.c

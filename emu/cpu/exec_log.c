@@ -45,7 +45,7 @@ uint64_t exec_log_run(struct cpu *c, struct decoded_page *p, uint64_t n)
         c->nip[0] = pc + 4;
         d->fn(c, d->word);
         done++;
-        fprintf(c->exec_log, "%" PRIu64 " 0x%" PRIx64 " %08" PRIx32 " %s", c->icount[0], pc,
+        fprintf(c->exec_log, "%" PRIu64 " 0x%" PRIx64 " %08" PRIx32 " %s", c->icount[0] + c->log_icount_base, pc,
                 d->word, def ? def->mnemonic : "(illegal)");
         c->icount[0]++;
         log_changes(c->exec_log, &before, c);

@@ -5,10 +5,10 @@
 # at the event index of that 5th H_PUT_TERM_CHAR in the trace, name both
 # results, and exit 1; --check exits 1 too; --until before that call
 # replays cleanly; a trace with its last events cut is "ended before".
-#   test_replay_diverge.sh PPCRR HELLO.elf
+#   test_replay_diverge.sh PPCRR HELLO.elf XICS.elf
 set -u
 . "$(dirname "$0")/../cli/tap.sh"
-ppcrr=$1 guest=$2
+ppcrr=$1 guest=$2 smp_guest=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -87,4 +87,10 @@ check "-d exec --log-from 1000 --log-to 1100: replays" [ $? -eq 0 ]
 check "and logs exactly 100 instructions" [ "$(wc -l < "$tmp/exec.log")" -eq 100 ]
 check "the first at icount 1000, the last at 1099" \
     [ "$(head -n 1 "$tmp/exec.log" | cut -d' ' -f1)-$(tail -n 1 "$tmp/exec.log" | cut -d' ' -f1)" = "1000-1099" ]
+# With 4 vCPUs the window is in machine-wide icounts, as the log lines are.
+"$ppcrr" record -o "$tmp/smp.trace" -kernel "$smp_guest" -smp 4 -serial null >/dev/null 2>&1 </dev/null
+"$ppcrr" replay -d exec -D "$tmp/smp.log" --log-from 250000 --log-to 250010 "$tmp/smp.trace" 2>/dev/null </dev/null
+check "-smp 4: the window replays" [ $? -eq 0 ]
+check "-smp 4: its log lines count machine-wide: 250000 to 250009" \
+    [ "$(wc -l < "$tmp/smp.log")-$(head -n 1 "$tmp/smp.log" | cut -d' ' -f1)-$(tail -n 1 "$tmp/smp.log" | cut -d' ' -f1)" = "10-250000-250009" ]
 tap_finish
