@@ -1,6 +1,7 @@
 /*
- * The Floating-Point Facility without its arithmetic (insn_fp.def): Power
- * ISA 2.07 Book I 4.6.2-4.6.5 (loads and stores), 4.6.6 (moves), 4.6.8
+ * The Floating-Point Facility (insn_fp.def): Power ISA 2.07 Book I
+ * 4.6.2-4.6.5 (loads and stores), 4.6.6 (moves), 4.6.7 (arithmetic,
+ * rounding and conversion, computed by the software core of fpu.h), 4.6.8
  * (fsel; the compares of 4.6.8 too), 4.6.10 (FPSCR instructions), and the
  * VSX moves between GPRs and VSRs of 7.6.1.7.
  *
@@ -25,8 +26,32 @@
  * the instruction completed and SRR0 pointing at it (the precise modes;
  * ppcrr treats the imprecise modes as precise, which the ISA allows).
  */
+#include "emu/cpu/fpu.h"
 #include "emu/cpu/insn_handlers.h"
 #include "emu/cpu/mem_access.h"
+
+/* fpu.h numbers the low word of the FPSCR with 32-bit constants; this file
+ * works on the whole 64-bit register, so it redefines them as 64-bit ones
+ * (same positions) below. */
+#undef FPSCR_FX
+#undef FPSCR_FEX
+#undef FPSCR_VX
+#undef FPSCR_OX
+#undef FPSCR_UX
+#undef FPSCR_ZX
+#undef FPSCR_XX
+#undef FPSCR_VXSNAN
+#undef FPSCR_VXISI
+#undef FPSCR_VXIDI
+#undef FPSCR_VXZDZ
+#undef FPSCR_VXIMZ
+#undef FPSCR_VXVC
+#undef FPSCR_FPCC
+#undef FPSCR_VXSOFT
+#undef FPSCR_VXSQRT
+#undef FPSCR_VXCVI
+#undef FPSCR_VE
+#undef FPSCR_VX_ALL
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
@@ -516,3 +541,115 @@ void insn_mtvsrwa(struct cpu *c, uint32_t insn)
     vsx_to_vsr(c, insn, (uint64_t)(int64_t)(int32_t)c->gpr[f_ra(insn)]);
 }
 void insn_mtvsrwz(struct cpu *c, uint32_t insn) { vsx_to_vsr(c, insn, (uint32_t)c->gpr[f_ra(insn)]); }
+
+/* ---- arithmetic, rounding and conversion (4.6.7) ----
+ *
+ * fpu.c computes the result and the exception bits from the FPSCR's low
+ * word (RN and the enables); fpu_fpscr_update() folds them in (sticky bits,
+ * FX on a 0 -> 1 change, XX from FI, FR, FI, FPRF, the VX and FEX
+ * summaries). An enabled invalid operation or zero divide leaves FRT and
+ * FPRF unchanged (fpu_suppressed). CR1 for Rc = 1 and the enabled program
+ * interrupt follow the FPSCR afterwards, as for the compares. */
+
+/* What FPRF becomes: the class of the result at precision P, or left
+ * alone (the fcti* conversions, where the ISA leaves it undefined). */
+enum fp_fprf { FPRF_DOUBLE, FPRF_SINGLE, FPRF_KEEP };
+
+static void fp_arith_done(struct cpu *c, uint32_t insn, const struct fpu_status *st, uint64_t r,
+                          enum fp_fprf how)
+{
+    int fprf = -1;
+    if (!fpu_suppressed(st)) {
+        *fpr(c, f_rt(insn)) = r;
+        if (how != FPRF_KEEP)
+            fprf = (int)fpu_fprf(r, how == FPRF_SINGLE ? FPU_SINGLE : FPU_DOUBLE);
+    }
+    uint32_t low = fpu_fpscr_update((uint32_t)c->fpscr[0], st, true, fprf);
+    c->fpscr[0] = (c->fpscr[0] & ~0xffffffffull) | low;
+    record(c, insn);
+    fp_enabled_exception(c);
+}
+
+ALWAYS_INLINE struct fpu_status fp_status(struct cpu *c)
+{
+    return (struct fpu_status){ .ctl = (uint32_t)c->fpscr[0], .flags = 0 };
+}
+
+#define FPRF_OF(p) ((p) == FPU_SINGLE ? FPRF_SINGLE : FPRF_DOUBLE)
+
+/* FRT <- FRA op FRB (fadd, fsub, fdiv) or FRA op FRC (fmul). */
+#define FP_BINARY(name, op, p, second)                                                  \
+    void insn_##name(struct cpu *c, uint32_t insn)                                      \
+    {                                                                                   \
+        if (!fp_enabled(c))                                                             \
+            return;                                                                     \
+        struct fpu_status st = fp_status(c);                                            \
+        uint64_t r = op(&st, p, *fpr(c, f_ra(insn)), *fpr(c, second(insn)));            \
+        fp_arith_done(c, insn, &st, r, FPRF_OF(p));                                     \
+    }
+
+/* FRT <- op(FRB). */
+#define FP_UNARY(name, expr, fprf)                                                      \
+    void insn_##name(struct cpu *c, uint32_t insn)                                      \
+    {                                                                                   \
+        if (!fp_enabled(c))                                                             \
+            return;                                                                     \
+        struct fpu_status st = fp_status(c);                                            \
+        uint64_t b = *fpr(c, f_rb(insn));                                               \
+        uint64_t r = expr;                                                              \
+        fp_arith_done(c, insn, &st, r, fprf);                                           \
+    }
+
+/* FRT <- [-](FRA * FRC +/- FRB). */
+#define FP_MADD(name, kind, p)                                                          \
+    void insn_##name(struct cpu *c, uint32_t insn)                                      \
+    {                                                                                   \
+        if (!fp_enabled(c))                                                             \
+            return;                                                                     \
+        struct fpu_status st = fp_status(c);                                            \
+        uint64_t r = fpu_madd(&st, p, kind, *fpr(c, f_ra(insn)), *fpr(c, f_rc_reg(insn)), \
+                              *fpr(c, f_rb(insn)));                                     \
+        fp_arith_done(c, insn, &st, r, FPRF_OF(p));                                     \
+    }
+
+FP_BINARY(fadd,  fpu_add, FPU_DOUBLE, f_rb)
+FP_BINARY(fsub,  fpu_sub, FPU_DOUBLE, f_rb)
+FP_BINARY(fmul,  fpu_mul, FPU_DOUBLE, f_rc_reg)
+FP_BINARY(fdiv,  fpu_div, FPU_DOUBLE, f_rb)
+FP_BINARY(fadds, fpu_add, FPU_SINGLE, f_rb)
+FP_BINARY(fsubs, fpu_sub, FPU_SINGLE, f_rb)
+FP_BINARY(fmuls, fpu_mul, FPU_SINGLE, f_rc_reg)
+FP_BINARY(fdivs, fpu_div, FPU_SINGLE, f_rb)
+
+FP_MADD(fmadd,   FPU_MADD,  FPU_DOUBLE)
+FP_MADD(fmsub,   FPU_MSUB,  FPU_DOUBLE)
+FP_MADD(fnmadd,  FPU_NMADD, FPU_DOUBLE)
+FP_MADD(fnmsub,  FPU_NMSUB, FPU_DOUBLE)
+FP_MADD(fmadds,  FPU_MADD,  FPU_SINGLE)
+FP_MADD(fmsubs,  FPU_MSUB,  FPU_SINGLE)
+FP_MADD(fnmadds, FPU_NMADD, FPU_SINGLE)
+FP_MADD(fnmsubs, FPU_NMSUB, FPU_SINGLE)
+
+FP_UNARY(fsqrt,    fpu_sqrt(&st, FPU_DOUBLE, b),             FPRF_DOUBLE)
+FP_UNARY(fsqrts,   fpu_sqrt(&st, FPU_SINGLE, b),             FPRF_SINGLE)
+FP_UNARY(fre,      fpu_fre(&st, FPU_DOUBLE, b),              FPRF_DOUBLE)
+FP_UNARY(fres,     fpu_fre(&st, FPU_SINGLE, b),              FPRF_SINGLE)
+FP_UNARY(frsqrte,  fpu_frsqrte(&st, FPU_DOUBLE, b),          FPRF_DOUBLE)
+FP_UNARY(frsqrtes, fpu_frsqrte(&st, FPU_SINGLE, b),          FPRF_SINGLE)
+FP_UNARY(frsp,     fpu_frsp(&st, b),                         FPRF_SINGLE)
+FP_UNARY(fctiw,    fpu_fcti(&st, FPU_INT32, false, b),       FPRF_KEEP)
+FP_UNARY(fctiwz,   fpu_fcti(&st, FPU_INT32, true, b),        FPRF_KEEP)
+FP_UNARY(fctiwu,   fpu_fcti(&st, FPU_UINT32, false, b),      FPRF_KEEP)
+FP_UNARY(fctiwuz,  fpu_fcti(&st, FPU_UINT32, true, b),       FPRF_KEEP)
+FP_UNARY(fctid,    fpu_fcti(&st, FPU_INT64, false, b),       FPRF_KEEP)
+FP_UNARY(fctidz,   fpu_fcti(&st, FPU_INT64, true, b),        FPRF_KEEP)
+FP_UNARY(fctidu,   fpu_fcti(&st, FPU_UINT64, false, b),      FPRF_KEEP)
+FP_UNARY(fctiduz,  fpu_fcti(&st, FPU_UINT64, true, b),       FPRF_KEEP)
+FP_UNARY(fcfid,    fpu_fcfid(&st, FPU_DOUBLE, false, b),     FPRF_DOUBLE)
+FP_UNARY(fcfidu,   fpu_fcfid(&st, FPU_DOUBLE, true, b),      FPRF_DOUBLE)
+FP_UNARY(fcfids,   fpu_fcfid(&st, FPU_SINGLE, false, b),     FPRF_SINGLE)
+FP_UNARY(fcfidus,  fpu_fcfid(&st, FPU_SINGLE, true, b),      FPRF_SINGLE)
+FP_UNARY(frin,     fpu_round_int(&st, FPU_FRIN, b),          FPRF_DOUBLE)
+FP_UNARY(friz,     fpu_round_int(&st, FPU_FRIZ, b),          FPRF_DOUBLE)
+FP_UNARY(frip,     fpu_round_int(&st, FPU_FRIP, b),          FPRF_DOUBLE)
+FP_UNARY(frim,     fpu_round_int(&st, FPU_FRIM, b),          FPRF_DOUBLE)

@@ -474,9 +474,9 @@ static void test_facility_unavailable(void)
         uint64_t msr_bit;
         uint64_t vector;
     } cases[] = {
-        { "frsp", 0xfc201018, MSR_FP, 0x800 },          /* frsp f1,f2 */
-        { "fadd", 0xfc22182a, MSR_FP, 0x800 },          /* fadd f1,f2,f3 */
-        { "fadds", 0xec22182a, MSR_FP, 0x800 },         /* fadds f1,f2,f3 */
+        { "ftdiv", 0xfc821900, MSR_FP, 0x800 },         /* ftdiv cr1,f2,f3 */
+        { "fmrgew", 0xfc221f8c, MSR_FP, 0x800 },        /* fmrgew f1,f2,f3 */
+        { "dadd", 0xec221804, MSR_FP, 0x800 },          /* dadd f1,f2,f3 */
         { "vaddubm", 0x10221800, MSR_VEC, 0xf20 },      /* vaddubm v1,v2,v3 */
         { "lvx", 0x7c0320ce, MSR_VEC, 0xf20 },          /* lvx v0,r3,r4 */
         { "lxvd2x", 0x7c032698, MSR_VSX, 0xf40 },       /* lxvd2x vs0,r3,r4 */

@@ -1,15 +1,15 @@
 /*
- * Tests of the Floating-Point Facility without arithmetic
- * (emu/cpu/insn_fp.c): decoding of every row (binutils encodings) and of
+ * Tests of the Floating-Point Facility (emu/cpu/insn_fp.c): decoding of every row (binutils encodings) and of
  * the rest of primary 63 (the "unavailable" rows of insn_facility.def);
  * the loads and stores in both byte orders with the single <-> double
  * conversions on denormals, NaNs, infinities and values a single cannot
  * hold; lfiwax/lfiwzx/stfiwx; the double pairs; the moves, fsel and the
  * compares with their CR and FPSCR results; the FPSCR instructions and
  * their FX/FEX/VX rules; the VSX GPR<->VSR moves and which MSR bit each
- * needs; the unavailable interrupt with MSR[FP]=0, illegal instruction for
- * the arithmetic still missing, and the floating-point enabled program
- * interrupt.
+ * needs; the arithmetic, rounding and conversion instructions (a few cases
+ * per family: results, FPSCR, CR1); the unavailable interrupt with
+ * MSR[FP]=0, illegal instruction for what is still missing (ftdiv, fmrgew,
+ * DFP), and the floating-point enabled program interrupt.
  *
  * Values marked "QEMU" were observed with QEMU 7.2 user mode, -cpu power8:
  * a small program (not in the repo) built with powerpc64le-linux-gnu-gcc
@@ -70,6 +70,9 @@ static uint32_t mtfsf(unsigned flm, unsigned b, unsigned l, unsigned w, unsigned
     return 63u << 26 | l << 25 | flm << 17 | w << 16 | b << 11 | 711u << 1 | rc;
 }
 static uint32_t fsel(unsigned t, unsigned a, unsigned c, unsigned b, unsigned rc) { return asm_a(63, t, a, b, c, 23, rc); }
+/* A form in operand-field order: FRT, FRA, FRB, FRC. */
+static uint32_t a63(unsigned t, unsigned a, unsigned b, unsigned c, unsigned xo, unsigned rc) { return asm_a(63, t, a, b, c, xo, rc); }
+static uint32_t a59(unsigned t, unsigned a, unsigned b, unsigned c, unsigned xo, unsigned rc) { return asm_a(59, t, a, b, c, xo, rc); }
 static uint32_t vsx_move(unsigned xo, unsigned x, unsigned ra) { return asm_x(31, x & 31, ra, 0, xo, x >> 5); }
 
 /* ---- the test machine ---- */
@@ -189,17 +192,18 @@ static void test_decode(void)
         { 0xfc201210, "fabs", "fabs f1,f2", x63(1, 0, 2, 264, 0) },
         { 0xfc2220ee, "fsel", "fsel f1,f2,f3,f4", fsel(1, 2, 3, 4, 0) },
         { 0xfc2220ef, "fsel", "fsel. f1,f2,f3,f4", fsel(1, 2, 3, 4, 1) },
+        /* The arithmetic. */
+        { 0xfc22182a, "fadd", "fadd f1,f2,f3", a63(1, 2, 3, 0, 21, 0) },
+        { 0xfc201018, "frsp", "frsp f1,f2", x63(1, 0, 2, 12, 0) },
+        { 0xfc20101c, "fctiw", "fctiw f1,f2", x63(1, 0, 2, 14, 0) },
+        { 0xfc201310, "frin", "frin f1,f2", x63(1, 0, 2, 392, 0) },
+        { 0xfc2220fa, "fmadd", "fmadd f1,f2,f3,f4", a63(1, 2, 4, 3, 29, 0) },
+        { 0xfc20169c, "fcfid", "fcfid f1,f2", x63(1, 0, 2, 846, 0) },
+        { 0xfc20165e, "fctidz", "fctidz f1,f2", x63(1, 0, 2, 815, 0) },
+        { 0xec22182a, "fadds", "fadds f1,f2,f3", a59(1, 2, 3, 0, 21, 0) },
         /* Not implemented: the facility's "unavailable" rows. */
-        { 0xfc22182a, "fp-double", "fadd f1,f2,f3", 0 },
-        { 0xfc201018, "fp-double", "frsp f1,f2", 0 },
-        { 0xfc20101c, "fp-double", "fctiw f1,f2", 0 },
-        { 0xfc201310, "fp-double", "frin f1,f2", 0 },
         { 0xfc821900, "fp-double", "ftdiv cr1,f2,f3", 0 },
         { 0xfc221f8c, "fp-double", "fmrgew f1,f2,f3", 0 },
-        { 0xfc2220fa, "fp-double", "fmadd f1,f2,f3,f4", 0 },
-        { 0xfc20169c, "fp-double", "fcfid f1,f2", 0 },
-        { 0xfc20165e, "fp-double", "fctidz f1,f2", 0 },
-        { 0xec22182a, "fp-single", "fadds f1,f2,f3", 0 },
         { 0xec221804, "fp-single", "dadd f1,f2,f3", 0 },
     };
     const size_t n = sizeof binutils / sizeof binutils[0];
@@ -226,9 +230,19 @@ static void test_decode(void)
         fallback += d && !strcmp(d->mnemonic, "fp-double");
     }
     is_u64(none, 0, "every word of primary 63 decodes");
-    /* 14 rows implemented: 13 X-form opcodes (2 words each: Rc) and fsel
-     * (32 * 2 words). */
-    is_u64(fallback, 2048 - 13 * 2 - 64, "the rest of primary 63 is the unavailable row");
+    /* 40 rows implemented: 28 X-form opcodes (2 words each: Rc) and 12
+     * A-form ones, fsel and the arithmetic (32 * 2 words each). */
+    is_u64(fallback, 2048 - 28 * 2 - 12 * 64, "the rest of primary 63 is the unavailable row");
+
+    /* Primary 59 likewise: fcfids, fcfidus and 11 A-form rows. */
+    none = fallback = 0;
+    for (uint32_t low = 0; low < 2048; low++) {
+        const struct insn_def *d = decode_word(59u << 26 | low);
+        none += !d;
+        fallback += d && !strcmp(d->mnemonic, "fp-single");
+    }
+    is_u64(none, 0, "every word of primary 59 decodes");
+    is_u64(fallback, 2048 - 2 * 2 - 11 * 64, "the rest of primary 59 is the unavailable row");
 }
 
 /* ---- loads and stores ---- */
@@ -716,6 +730,107 @@ static void test_vsx_moves(void)
     tg_destroy(&g);
 }
 
+/* ---- arithmetic, rounding and conversion (4.6.7) ---- */
+
+#define ONE 0x3ff0000000000000ull
+#define TWO 0x4000000000000000ull
+#define MONE 0xbff0000000000000ull
+#define SENTINEL 0x0123456789abcdefull
+
+/* QEMU: each instruction on FRA = f2, FRB = f3, FRC = f4 with the FPSCR
+ * cleared first (mtfsf 0xff), FRT and mffs afterwards; CR1 for the Rc = 1
+ * forms. Where ppcrr follows the ISA instead, the case says so: QEMU 7.2
+ * never sets FR (fdivs 1/3 rounds up: 0x3eaaaaab), sets FPRF after the
+ * fcti* conversions (undefined in the ISA; ppcrr leaves it unchanged) and
+ * leaves FPRF 0 after an inexact fcfid[u][s] (the ISA sets it). */
+
+static void test_arith(void)
+{
+    const struct {
+        const char *what;
+        uint32_t insn;
+        uint64_t a, b, c, frt, fpscr;
+        unsigned cr1;
+    } arith_cases[] = {
+        { "fadd 1+2", 0xfc22182a, ONE, TWO, 0, 0x4008000000000000ull, 0x00004000, 0 },
+        { "fsub 1-2", a63(1, 2, 3, 0, 20, 0), ONE, TWO, 0, MONE, 0x00008000, 0 },
+        { "fmul 2*-1", a63(1, 2, 0, 4, 25, 0), TWO, 0, MONE, 0xc000000000000000ull, 0x00008000, 0 },
+        { "fdiv 1/0", a63(1, 2, 3, 0, 18, 0), ONE, 0, 0, 0x7ff0000000000000ull, 0x84005000, 0 },
+        { "fdiv. 1/0", a63(1, 2, 3, 0, 18, 1), ONE, 0, 0, 0x7ff0000000000000ull, 0x84005000, 0x8 },
+        { "fdiv 0/0", a63(1, 2, 3, 0, 18, 0), 0, 0, 0, 0x7ff8000000000000ull, 0xa0211000, 0 },
+        { "fdiv 1/3", a63(1, 2, 3, 0, 18, 0), ONE, 0x4008000000000000ull, 0, 0x3fd5555555555555ull, 0x82024000, 0 },
+        { "fsqrt -1", a63(1, 0, 3, 0, 22, 0), 0, MONE, 0, 0x7ff8000000000000ull, 0xa0011200, 0 },
+        { "fadd. inf-inf", a63(1, 2, 3, 0, 21, 1), 0x7ff0000000000000ull, 0xfff0000000000000ull, 0,
+          0x7ff8000000000000ull, 0xa0811000, 0xa },
+        /* (1 + 2^-52)(1 - 2^-53) - 1: one rounding keeps 2^-53 - 2^-105. */
+        { "fmadd fused", a63(1, 2, 3, 4, 29, 0), 0x3ff0000000000001ull, MONE, 0x3fefffffffffffffull,
+          0x3c9ffffffffffffeull, 0x00004000, 0 },
+        { "fmsub 1*2-1", a63(1, 2, 3, 4, 28, 0), ONE, ONE, TWO, ONE, 0x00004000, 0 },
+        { "fnmadd 1*2+1", a63(1, 2, 3, 4, 31, 0), ONE, ONE, TWO, 0xc008000000000000ull, 0x00008000, 0 },
+        { "fnmsub 1*2-1", a63(1, 2, 3, 4, 30, 0), ONE, ONE, TWO, MONE, 0x00008000, 0 },
+        { "fre 2", a63(1, 0, 3, 0, 24, 0), 0, TWO, 0, 0x3fe0000000000000ull, 0x00004000, 0 },
+        { "frsqrte 4", a63(1, 0, 3, 0, 26, 0), 0, 0x4010000000000000ull, 0, 0x3fe0000000000000ull, 0x00004000, 0 },
+        { "frsp 1+2^-30", x63(1, 0, 3, 12, 0), 0, 0x3ff0000004000000ull, 0, ONE, 0x82024000, 0 },
+        /* ISA: FPRF unchanged (QEMU 0xa0011100). */
+        { "fctiwz 2^40", x63(1, 0, 3, 15, 0), 0, 0x4270000000000000ull, 0, 0x7fffffffull, 0xa0000100, 0 },
+        { "fctiw 2.5", x63(1, 0, 3, 14, 0), 0, 0x4004000000000000ull, 0, 2, 0x82020000, 0 },
+        /* ISA: FPRF unchanged (QEMU 0xa0011100). */
+        { "fctiduz -1", x63(1, 0, 3, 943, 0), 0, MONE, 0, 0, 0xa0000100, 0 },
+        { "fcfid -3", x63(1, 0, 3, 846, 0), 0, 0xfffffffffffffffdull, 0, 0xc008000000000000ull, 0x00008000, 0 },
+        { "frin 2.5", x63(1, 0, 3, 392, 0), 0, 0x4004000000000000ull, 0, 0x4008000000000000ull, 0x00004000, 0 },
+        { "friz -2.5", x63(1, 0, 3, 424, 0), 0, 0xc004000000000000ull, 0, 0xc000000000000000ull, 0x00008000, 0 },
+        { "frip 2.1", x63(1, 0, 3, 456, 0), 0, 0x4000cccccccccccdull, 0, 0x4008000000000000ull, 0x00004000, 0 },
+        { "frim -2.1", x63(1, 0, 3, 488, 0), 0, 0xc000cccccccccccdull, 0, 0xc008000000000000ull, 0x00008000, 0 },
+        { "fadds 1+2^-30", 0xec22182a, ONE, 0x3e10000000000000ull, 0, ONE, 0x82024000, 0 },
+        /* ISA: FR (QEMU 0x82024000). */
+        { "fdivs 1/3", a59(1, 2, 3, 0, 18, 0), ONE, 0x4008000000000000ull, 0, 0x3fd5555560000000ull, 0x82064000, 0 },
+        { "fsqrts 2", a59(1, 0, 3, 0, 22, 0), 0, TWO, 0, 0x3ff6a09e60000000ull, 0x82024000, 0 },
+        { "fmadds 1*2+1", a59(1, 2, 3, 4, 29, 0), ONE, ONE, TWO, 0x4008000000000000ull, 0x00004000, 0 },
+        { "fres 2", a59(1, 0, 3, 0, 24, 0), 0, TWO, 0, 0x3fe0000000000000ull, 0x00004000, 0 },
+        /* ISA: FPRF (QEMU 0x82020000). */
+        { "fcfids 2^53+1", asm_x(59, 1, 0, 3, 846, 0), 0, 0x20000000000001ull, 0, 0x4340000000000000ull, 0x82024000, 0 },
+    };
+    for (size_t i = 0; i < sizeof arith_cases / sizeof arith_cases[0]; i++) {
+        fresh(1);
+        set_fpr(1, SENTINEL);
+        set_fpr(2, arith_cases[i].a);
+        set_fpr(3, arith_cases[i].b);
+        set_fpr(4, arith_cases[i].c);
+        tg_emit(&g, arith_cases[i].insn);
+        ok(run(), "%s: runs", arith_cases[i].what);
+        is_u64(fpr(1), arith_cases[i].frt, "%s: FRT", arith_cases[i].what);
+        is_u64(g.cpu.fpscr[0], arith_cases[i].fpscr, "%s: FPSCR", arith_cases[i].what);
+        is_u64(g.cpu.cr[0], (uint64_t)arith_cases[i].cr1 << 24, "%s: CR", arith_cases[i].what);
+        tg_destroy(&g);
+    }
+
+    /* Enabled zero divide (ZE): FRT and FPRF unchanged, FR FI cleared,
+     * FEX set (4.4.2); with MSR[FE0 FE1] != 0 the program interrupt after
+     * the instruction completed. */
+    uint64_t msr = msr_of(1) | MSR_FP | MSR_FE0 | MSR_FE1;
+    fresh(1);
+    g.cpu.msr[0] = msr;
+    g.cpu.fpscr[0] = 0x10 | 0x00064000;          /* ZE, FR FI and FPRF from before */
+    set_fpr(1, SENTINEL);
+    set_fpr(2, ONE);
+    step(a63(1, 2, 3, 0, 18, 1));
+    check_interrupt("fdiv. 1/0 with ZE", 0x700, msr, SRR1_PROGRAM_FP);
+    is_u64(fpr(1), SENTINEL, "fdiv. 1/0 with ZE: FRT unchanged");
+    is_u64(g.cpu.fpscr[0], FX | FEX | 0x04000000ull | 0x00004000 | 0x10, "fdiv. 1/0 with ZE: FPSCR");
+    is_u64(g.cpu.cr[0], 0xc000000, "fdiv. 1/0 with ZE: CR1 = FX FEX");
+    tg_destroy(&g);
+
+    /* Reserved fields (FRC of fadd, FRB of fmul, FRA of frsp): illegal. */
+    const uint32_t bad[] = { a63(1, 2, 3, 4, 21, 0), a63(1, 2, 3, 4, 25, 0), x63(1, 2, 3, 12, 0),
+                             a59(1, 2, 3, 4, 21, 0) };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fresh(1);
+        step(bad[i]);
+        check_interrupt("reserved field set", 0x700, msr_of(1) | MSR_FP, SRR1_PROGRAM_ILLEGAL);
+        tg_destroy(&g);
+    }
+}
+
 /* ---- interrupts ---- */
 
 /* MSR[FP] = 0: the FP unavailable interrupt (Book III-S 6.5.10) for every
@@ -734,10 +849,11 @@ static void test_unavailable(void)
         { mtfsf(0xff, 1, 0, 0, 0), "mtfsf", false },
         { mtfsb1(3, 0), "mtfsb1", false },
         { fsel(1, 2, 3, 4, 0), "fsel", false },
-        { 0xfc22182a, "fadd", true },
-        { 0xfc201018, "frsp", true },
+        { 0xfc22182a, "fadd", false },
+        { 0xfc201018, "frsp", false },
+        { 0xec22182a, "fadds", false },
         { 0xfc221f8c, "fmrgew", true },
-        { 0xec22182a, "fadds", true },
+        { 0xec221804, "dadd", true },
         { 0xfc20048e | 1u << 6, "primary 63 xo 615 (reserved)", true },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -817,6 +933,7 @@ int main(void)
     test_compares();
     test_fpscr();
     test_vsx_moves();
+    test_arith();
     test_unavailable();
     test_enabled_exception();
     return tap_done();
