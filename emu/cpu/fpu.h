@@ -30,34 +30,34 @@
 #include <stdint.h>
 
 /* FPSCR bits, in host numbering of the low word (ISA bit n is 63 - n). */
-#define FPSCR_FX (1u << 31)      /* 32: exception summary (sticky) */
-#define FPSCR_FEX (1u << 30)     /* 33: enabled exception summary */
-#define FPSCR_VX (1u << 29)      /* 34: invalid operation summary */
-#define FPSCR_OX (1u << 28)      /* 35: overflow */
-#define FPSCR_UX (1u << 27)      /* 36: underflow */
-#define FPSCR_ZX (1u << 26)      /* 37: zero divide */
-#define FPSCR_XX (1u << 25)      /* 38: inexact */
-#define FPSCR_VXSNAN (1u << 24)  /* 39: signalling NaN operand */
-#define FPSCR_VXISI (1u << 23)   /* 40: inf - inf */
-#define FPSCR_VXIDI (1u << 22)   /* 41: inf / inf */
-#define FPSCR_VXZDZ (1u << 21)   /* 42: 0 / 0 */
-#define FPSCR_VXIMZ (1u << 20)   /* 43: inf * 0 */
-#define FPSCR_VXVC (1u << 19)    /* 44: invalid compare */
-#define FPSCR_FR (1u << 18)      /* 45: fraction rounded (incremented) */
-#define FPSCR_FI (1u << 17)      /* 46: fraction inexact */
+#define FPSCR_FX (1ull << 31)      /* 32: exception summary (sticky) */
+#define FPSCR_FEX (1ull << 30)     /* 33: enabled exception summary */
+#define FPSCR_VX (1ull << 29)      /* 34: invalid operation summary */
+#define FPSCR_OX (1ull << 28)      /* 35: overflow */
+#define FPSCR_UX (1ull << 27)      /* 36: underflow */
+#define FPSCR_ZX (1ull << 26)      /* 37: zero divide */
+#define FPSCR_XX (1ull << 25)      /* 38: inexact */
+#define FPSCR_VXSNAN (1ull << 24)  /* 39: signalling NaN operand */
+#define FPSCR_VXISI (1ull << 23)   /* 40: inf - inf */
+#define FPSCR_VXIDI (1ull << 22)   /* 41: inf / inf */
+#define FPSCR_VXZDZ (1ull << 21)   /* 42: 0 / 0 */
+#define FPSCR_VXIMZ (1ull << 20)   /* 43: inf * 0 */
+#define FPSCR_VXVC (1ull << 19)    /* 44: invalid compare */
+#define FPSCR_FR (1ull << 18)      /* 45: fraction rounded (incremented) */
+#define FPSCR_FI (1ull << 17)      /* 46: fraction inexact */
 #define FPSCR_FPRF_SHIFT 12      /* 47:51: result class (C, FL, FG, FE, FU) */
-#define FPSCR_FPRF (0x1fu << FPSCR_FPRF_SHIFT)
-#define FPSCR_FPCC (0xfu << FPSCR_FPRF_SHIFT)
-#define FPSCR_VXSOFT (1u << 10)  /* 53: software request (never set here) */
-#define FPSCR_VXSQRT (1u << 9)   /* 54: sqrt of a negative number */
-#define FPSCR_VXCVI (1u << 8)    /* 55: invalid integer convert */
-#define FPSCR_VE (1u << 7)       /* 56: enables ... */
-#define FPSCR_OE (1u << 6)
-#define FPSCR_UE (1u << 5)
-#define FPSCR_ZE (1u << 4)
-#define FPSCR_XE (1u << 3)
-#define FPSCR_NI (1u << 2)       /* 61: non-IEEE mode (ignored) */
-#define FPSCR_RN 3u              /* 62:63: rounding mode */
+#define FPSCR_FPRF (0x1full << FPSCR_FPRF_SHIFT)
+#define FPSCR_FPCC (0xfull << FPSCR_FPRF_SHIFT)
+#define FPSCR_VXSOFT (1ull << 10)  /* 53: software request (never set here) */
+#define FPSCR_VXSQRT (1ull << 9)   /* 54: sqrt of a negative number */
+#define FPSCR_VXCVI (1ull << 8)    /* 55: invalid integer convert */
+#define FPSCR_VE (1ull << 7)       /* 56: enables ... */
+#define FPSCR_OE (1ull << 6)
+#define FPSCR_UE (1ull << 5)
+#define FPSCR_ZE (1ull << 4)
+#define FPSCR_XE (1ull << 3)
+#define FPSCR_NI (1ull << 2)       /* 61: non-IEEE mode (ignored) */
+#define FPSCR_RN 3ull             /* 62:63: rounding mode */
 
 /* All the invalid-operation causes, whose OR is FPSCR[VX]. */
 #define FPSCR_VX_ALL (FPSCR_VXSNAN | FPSCR_VXISI | FPSCR_VXIDI | FPSCR_VXZDZ | FPSCR_VXIMZ | \

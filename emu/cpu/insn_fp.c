@@ -30,54 +30,10 @@
 #include "emu/cpu/insn_handlers.h"
 #include "emu/cpu/mem_access.h"
 
-/* fpu.h numbers the low word of the FPSCR with 32-bit constants; this file
- * works on the whole 64-bit register, so it redefines them as 64-bit ones
- * (same positions) below. */
-#undef FPSCR_FX
-#undef FPSCR_FEX
-#undef FPSCR_VX
-#undef FPSCR_OX
-#undef FPSCR_UX
-#undef FPSCR_ZX
-#undef FPSCR_XX
-#undef FPSCR_VXSNAN
-#undef FPSCR_VXISI
-#undef FPSCR_VXIDI
-#undef FPSCR_VXZDZ
-#undef FPSCR_VXIMZ
-#undef FPSCR_VXVC
-#undef FPSCR_FPCC
-#undef FPSCR_VXSOFT
-#undef FPSCR_VXSQRT
-#undef FPSCR_VXCVI
-#undef FPSCR_VE
-#undef FPSCR_VX_ALL
-
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* FPSCR bits (host numbering; ISA bit of the 64-bit FPSCR in comments). */
-#define FPSCR_FX (1ull << 31)      /* 32: exception summary */
-#define FPSCR_FEX (1ull << 30)     /* 33: enabled exception summary */
-#define FPSCR_VX (1ull << 29)      /* 34: invalid operation summary */
-#define FPSCR_OX (1ull << 28)      /* 35 */
-#define FPSCR_UX (1ull << 27)      /* 36 */
-#define FPSCR_ZX (1ull << 26)      /* 37 */
-#define FPSCR_XX (1ull << 25)      /* 38 */
-#define FPSCR_VXSNAN (1ull << 24)  /* 39 */
-#define FPSCR_VXISI (1ull << 23)   /* 40 */
-#define FPSCR_VXIDI (1ull << 22)   /* 41 */
-#define FPSCR_VXZDZ (1ull << 21)   /* 42 */
-#define FPSCR_VXIMZ (1ull << 20)   /* 43 */
-#define FPSCR_VXVC (1ull << 19)    /* 44 */
-#define FPSCR_FPCC_SHIFT 12        /* 48:51: FL FG FE FU */
-#define FPSCR_FPCC (0xfull << FPSCR_FPCC_SHIFT)
-#define FPSCR_VXSOFT (1ull << 10)  /* 53 */
-#define FPSCR_VXSQRT (1ull << 9)   /* 54 */
-#define FPSCR_VXCVI (1ull << 8)    /* 55 */
-#define FPSCR_VE (1ull << 7)       /* 56: enables VE OE UE ZE XE are 56:60 */
-
-#define FPSCR_VX_ALL (FPSCR_VXSNAN | FPSCR_VXISI | FPSCR_VXIDI | FPSCR_VXZDZ | FPSCR_VXIMZ | \
-                      FPSCR_VXVC | FPSCR_VXSOFT | FPSCR_VXSQRT | FPSCR_VXCVI)
+/* FPSCR bits: fpu.h's (64-bit constants, host numbering), and these. */
+#define FPSCR_FPCC_SHIFT FPSCR_FPRF_SHIFT   /* 48:51: FL FG FE FU */
 /* The exception bits: FX and those whose 0 -> 1 change sets FX. */
 #define FPSCR_EXCEPTIONS (FPSCR_OX | FPSCR_UX | FPSCR_ZX | FPSCR_XX | FPSCR_VX_ALL)
 /* What the move-to instructions can write: ISA 29:63 (DRN and the
