@@ -16,7 +16,7 @@ struct insn_def insn_table[] = {
 #undef INSN
 };
 const unsigned insn_table_size = sizeof insn_table / sizeof insn_table[0];
-_Static_assert(sizeof insn_table / sizeof insn_table[0] <= 1024, "decode_init sizes its index for 1024 rows");
+_Static_assert(sizeof insn_table / sizeof insn_table[0] <= 2048, "decode_init sizes its index for 2048 rows");
 
 /* Where each form keeps its extended opcode: mask and shift of the field. */
 static const struct {
@@ -32,6 +32,10 @@ static const struct {
     [FORM_XS] = { 0x7fc, 2, false },    [FORM_A] = { 0x3e, 1, false },
     [FORM_M] = { 0, 0, true },          [FORM_MD] = { 0x1c, 2, false },
     [FORM_MDS] = { 0x1e, 1, false },
+    [FORM_VA] = { 0x3f, 0, true },      [FORM_VX] = { 0x7ff, 0, true },
+    [FORM_VC] = { 0x3ff, 0, true },     [FORM_XX2] = { 0x7fc, 2, true },
+    [FORM_XX3] = { 0x7f8, 3, true },    [FORM_XX3R] = { 0x3f8, 3, true },
+    [FORM_XX3I] = { 0x4f8, 3, true },   [FORM_XX4] = { 0x30, 4, true },
 };
 
 /* Row indexes sorted by primary opcode: rows of primary p are
@@ -58,7 +62,7 @@ void decode_init(void)
             d->reserved |= 1u << 10;   /* no OE: bit 21 must be 0 */
         count[d->primary]++;
     }
-    static uint16_t storage[1024];
+    static uint16_t storage[2048];
     order = storage;
     for (unsigned p = 0; p < 64; p++)
         start[p + 1] = start[p] + count[p];

@@ -40,6 +40,17 @@ enum insn_form {
     FORM_M,     /* rlwinm & co: no extended opcode */
     FORM_MD,    /* xo in bits 27:29 */
     FORM_MDS,   /* xo in bits 27:30 */
+    /* VMX (primary 4). */
+    FORM_VA,    /* xo in bits 26:31 (vmaddfp, vperm, vsldoi) */
+    FORM_VX,    /* xo in bits 21:31 */
+    FORM_VC,    /* xo in bits 22:31, Rc in bit 21 (vector compares) */
+    /* VSX (primary 60). Register numbers are 6 bits: the 5-bit field plus
+     * an extension bit in 28:31 (f_xt and friends below). */
+    FORM_XX2,   /* xo in bits 21:29 */
+    FORM_XX3,   /* xo in bits 21:28 */
+    FORM_XX3R,  /* xo in bits 22:28, Rc in bit 21 (vector compares) */
+    FORM_XX3I,  /* xo in bits 24:28, bit 21 = 0, an immediate in 22:23 (xxpermdi, xxsldwi) */
+    FORM_XX4,   /* xo in bits 26:27 (xxsel) */
 };
 
 /* Row flags. */
@@ -100,6 +111,21 @@ static inline int64_t f_ds(uint32_t i) { return (int16_t)(i & 0xfffc); }
 static inline unsigned f_sh6(uint32_t i) { return ((i >> 11) & 31) | ((i << 4) & 32); }
 /* 6-bit mask begin/end of MD/MDS forms: mb 21:26 stored as mb5 || mb0:4. */
 static inline unsigned f_mb6(uint32_t i) { return ((i >> 6) & 31) | (i & 32); }
+/* VMX fields: VRT/VRS 6:10, VRA 11:15, VRB 16:20, VRC 21:25 (VA form),
+ * and the compares' Rc in bit 21. */
+static inline unsigned f_vrt(uint32_t i) { return (i >> 21) & 31; }
+static inline unsigned f_vra(uint32_t i) { return (i >> 16) & 31; }
+static inline unsigned f_vrb(uint32_t i) { return (i >> 11) & 31; }
+static inline unsigned f_vrc(uint32_t i) { return (i >> 6) & 31; }
+static inline unsigned f_vrc_rc(uint32_t i) { return (i >> 10) & 1; }   /* 21 (VC, XX3R forms) */
+/* VSX 6-bit register fields: T (6:10) with TX (31), A (11:15) with AX
+ * (29), B (16:20) with BX (30), C (21:25) with CX (28). */
+static inline unsigned f_xt(uint32_t i) { return ((i >> 21) & 31) | (i & 1) << 5; }
+static inline unsigned f_xa(uint32_t i) { return ((i >> 16) & 31) | ((i >> 2) & 1) << 5; }
+static inline unsigned f_xb(uint32_t i) { return ((i >> 11) & 31) | ((i >> 1) & 1) << 5; }
+static inline unsigned f_xc(uint32_t i) { return ((i >> 6) & 31) | ((i >> 3) & 1) << 5; }
+static inline unsigned f_dm(uint32_t i) { return (i >> 8) & 3; }        /* 22:23 (xxpermdi DM, xxsldwi SHW) */
+
 /* SPR number: the two 5-bit halves of bits 11:20 swapped. */
 static inline unsigned f_spr(uint32_t i) { return ((i >> 16) & 31) | ((i >> 6) & 0x3e0); }
 

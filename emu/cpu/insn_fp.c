@@ -26,25 +26,16 @@
  * the instruction completed and SRR0 pointing at it (the precise modes;
  * ppcrr treats the imprecise modes as precise, which the ISA allows).
  */
-#include "emu/cpu/fpu.h"
+#include "emu/cpu/fp_common.h"
 #include "emu/cpu/insn_handlers.h"
-#include "emu/cpu/mem_access.h"
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /* FPSCR bits: fpu.h's (64-bit constants, host numbering), and these. */
 #define FPSCR_FPCC_SHIFT FPSCR_FPRF_SHIFT   /* 48:51: FL FG FE FU */
-/* The exception bits: FX and those whose 0 -> 1 change sets FX. */
-#define FPSCR_EXCEPTIONS (FPSCR_OX | FPSCR_UX | FPSCR_ZX | FPSCR_XX | FPSCR_VX_ALL)
 /* What the move-to instructions can write: ISA 29:63 (DRN and the
  * classic FPSCR) but not the summaries or the reserved bit 52. */
 #define FPSCR_WRITABLE (0x7ffffffffull & ~(FPSCR_FEX | FPSCR_VX | (1ull << 11)))
-
-/* Double-precision bit patterns. */
-#define DP_SIGN (1ull << 63)
-#define DP_EXP_SHIFT 52
-#define DP_FRAC ((1ull << 52) - 1)
-#define DP_QUIET (1ull << 51)
 
 static inline uint64_t *fpr(struct cpu *c, unsigned n)
 {
@@ -53,97 +44,10 @@ static inline uint64_t *fpr(struct cpu *c, unsigned n)
 
 /* ---- facilities and the FPSCR ---- */
 
-/* MSR[FP] = 0: the floating-point unavailable interrupt (Book III-S
- * 6.5.10), SRR0 = the instruction. */
-static bool fp_enabled(struct cpu *c)
-{
-    if (__builtin_expect(c->msr[0] & MSR_FP, 1))
-        return true;
-    cpu_interrupt(c, VEC_FP_UNAVAILABLE, 0, false);
-    return false;
-}
-
-/* VX and FEX from the other bits. VX, OX, UX, ZX, XX sit 22 bits above
- * their enables VE, OE, UE, ZE, XE. */
-static uint64_t fpscr_summarise(uint64_t f)
-{
-    f &= ~(FPSCR_FEX | FPSCR_VX);
-    if (f & FPSCR_VX_ALL)
-        f |= FPSCR_VX;
-    if ((f >> 22) & f & 0xf8)
-        f |= FPSCR_FEX;
-    return f;
-}
-
-/* Sets FPSCR bits RAISED (exception bits) as an instruction does: FX for
- * any that goes from 0 to 1, then the summaries. */
-static void fpscr_raise(struct cpu *c, uint64_t raised)
-{
-    uint64_t f = c->fpscr[0];
-    if (raised & ~f & FPSCR_EXCEPTIONS)
-        f |= FPSCR_FX;
-    c->fpscr[0] = fpscr_summarise(f | raised);
-}
-
-/* CR1 <- FX FEX VX OX, for the Rc=1 forms. */
-static void set_cr1(struct cpu *c)
-{
-    cr_set_field(c, 1, (unsigned)(c->fpscr[0] >> 28) & 0xf);
-}
-
 static void record(struct cpu *c, uint32_t insn)
 {
     if (f_rc(insn))
         set_cr1(c);
-}
-
-/* The floating-point enabled exception program interrupt, if FEX is set
- * and MSR[FE0 FE1] asks for it. */
-static void fp_enabled_exception(struct cpu *c)
-{
-    if ((c->fpscr[0] & FPSCR_FEX) && (c->msr[0] & (MSR_FE0 | MSR_FE1)))
-        cpu_program_interrupt(c, SRR1_PROGRAM_FP);
-}
-
-/* ---- single <-> double (4.6.2 DOUBLE, 4.6.3 SINGLE) ---- */
-
-/* DOUBLE(WORD): exact. Normal numbers re-bias the exponent; zeros,
- * infinities and NaNs (signalling ones stay signalling) keep their bits;
- * single denormals are normalised. */
-static uint64_t fp_double_of_single(uint32_t w)
-{
-    uint64_t sign = (uint64_t)(w >> 31) << 63;
-    unsigned exp = (w >> 23) & 0xff;
-    uint64_t frac = w & 0x7fffff;
-    if (exp == 0 && frac != 0) {
-        int e = -126;
-        while (!(frac & 0x800000)) {
-            frac <<= 1;
-            e--;
-        }
-        return sign | (uint64_t)(e + 1023) << DP_EXP_SHIFT | (frac & 0x7fffff) << 29;
-    }
-    /* WORD0:1 || (3 copies of the inverse of WORD1, or of WORD1 for zero,
-     * infinity and NaN) || WORD2:31 || 29 zeros. */
-    uint64_t w1 = (w >> 30) & 1;
-    uint64_t fill = exp == 0 || exp == 0xff ? w1 : !w1;
-    return (uint64_t)(w >> 30) << 62 | fill * (7ull << 59) | (uint64_t)(w & 0x3fffffff) << 29;
-}
-
-/* SINGLE(FRS): no rounding. Values with a single-range exponent (and
- * infinities, NaNs, zeros) drop the low fraction bits; tiny ones become a
- * truncated single denormal. Below the denormal range the ISA leaves the
- * word undefined; ppcrr stores a zero of the same sign, as QEMU does. Too
- * large a value is not saturated: its bits are taken as they are. */
-static uint32_t fp_single_of_double(uint64_t d)
-{
-    unsigned exp = (unsigned)(d >> DP_EXP_SHIFT) & 0x7ff;
-    if (exp > 896 || (d & ~DP_SIGN) == 0)
-        return (uint32_t)(d >> 62) << 30 | (uint32_t)((d >> 29) & 0x3fffffff);
-    uint32_t w = (uint32_t)(d >> 63) << 31;
-    if (exp >= 874)
-        w |= (uint32_t)(((1ull << 52) | (d & DP_FRAC)) >> (896 + 30 - exp));
-    return w;
 }
 
 /* ---- loads and stores ---- */
@@ -460,31 +364,21 @@ void insn_mtfsb1(struct cpu *c, uint32_t insn)
  * looked at. The moves to a VSR write doubleword 0; the ISA leaves
  * doubleword 1 undefined and ppcrr leaves it unchanged, as QEMU does. */
 
-static unsigned vsx_reg(uint32_t insn)
-{
-    return f_rt(insn) | (insn & 1) << 5;
-}
-
 static bool vsr_enabled(struct cpu *c, unsigned x)
 {
-    if (x < 32)
-        return fp_enabled(c);
-    if (__builtin_expect(c->msr[0] & MSR_VEC, 1))
-        return true;
-    cpu_interrupt(c, VEC_VMX_UNAVAILABLE, 0, false);
-    return false;
+    return x < 32 ? fp_enabled(c) : vmx_enabled(c);
 }
 
 ALWAYS_INLINE void vsx_from_vsr(struct cpu *c, uint32_t insn, uint64_t mask)
 {
-    unsigned xs = vsx_reg(insn);
+    unsigned xs = f_xt(insn);
     if (vsr_enabled(c, xs))
         c->gpr[f_ra(insn)] = c->vsr[2 * xs] & mask;
 }
 
 ALWAYS_INLINE void vsx_to_vsr(struct cpu *c, uint32_t insn, uint64_t value)
 {
-    unsigned xt = vsx_reg(insn);
+    unsigned xt = f_xt(insn);
     if (vsr_enabled(c, xt))
         c->vsr[2 * xt] = value;
 }
