@@ -260,10 +260,14 @@ static bool any_runnable(const struct machine *m)
 }
 
 /* A ceded vCPU wakes once it has an interrupt pending (H_CEDE set its
- * MSR[EE], so it takes it at once); a joined one waits for H_PROD only. */
+ * MSR[EE], so it takes it at once); a joined one waits for H_PROD only.
+ * A system reset wakes either. */
 static void wake_if_due(struct machine *m, struct cpu *c)
 {
-    if (!c->stopped && c->idle[0] == CPU_IDLE_CEDED && (c->external_pending || cpu_dec_pending(c)))
+    if (c->stopped || c->idle[0] == CPU_IDLE_NONE)
+        return;
+    if (c->sreset_pending[0] ||
+        (c->idle[0] == CPU_IDLE_CEDED && (c->external_pending || cpu_dec_pending(c))))
         machine_cpu_wake(m, c);
 }
 

@@ -6,6 +6,7 @@
  *   H_PROD           wake a ceded vCPU
  *   H_CONFER         give the rest of this turn to others
  *   H_JOIN           stop until H_PROD, unless this is the last vCPU
+ *   H_SIGNAL_SYS_RESET  a system reset interrupt for other vCPUs (NMI IPI)
  *   H_GET_CPU_CHARACTERISTICS, H_RANDOM (with the ibm,random-v1 node)
  * Scheduling itself (what idle means for time, when a ceded vCPU wakes)
  * is the machine's (emu/machine.h); these handlers only ask for it.
@@ -164,7 +165,7 @@ static int64_t h_cede(struct hcall_ctx *ctx, const uint64_t *args, uint64_t *ret
         c->prod[0] = false;
         return H_SUCCESS;
     }
-    if (!c->external_pending && !cpu_dec_pending(c))
+    if (!c->external_pending && !cpu_dec_pending(c) && !c->sreset_pending[0])
         machine_cpu_idle(ctx->machine, c, CPU_IDLE_CEDED);
     return H_SUCCESS;
 }
@@ -186,6 +187,49 @@ static int64_t h_prod(struct hcall_ctx *ctx, const uint64_t *args, uint64_t *ret
         machine_cpu_wake(ctx->machine, t);
     else
         t->prod[0] = true;
+    return H_SUCCESS;
+}
+
+/* H_SIGNAL_SYS_RESET targets (Linux asm/hvcall.h, QEMU spapr.h). */
+#define SYS_RESET_ALL (-1)
+#define SYS_RESET_ALL_OTHERS (-2)
+
+static void signal_sys_reset(struct machine *m, struct cpu *t)
+{
+    if (t->stopped)
+        return;
+    t->sreset_pending[0] = 1;
+    t->leave_run = true;
+    if (t->idle[0] != CPU_IDLE_NONE)
+        machine_cpu_wake(m, t);
+}
+
+/* A system reset interrupt (0x100) for one vCPU (the target is its server
+ * number), for every vCPU (-1) or every other one (-2); other negative
+ * targets are H_PARAMETER, an unknown vCPU too (QEMU's
+ * h_signal_sys_reset). Linux uses it as its NMI IPI: crash dumps, xmon,
+ * and the panic path that stops the other CPUs. The reset is taken at the
+ * target's next instruction boundary -- the caller's right after the hcall
+ * returns -- whatever its MSR[EE], and it wakes a ceded or joined vCPU.
+ * vCPUs stopped through RTAS are left stopped (QEMU would start one at
+ * 0x100 in whatever state it was left). */
+static int64_t h_signal_sys_reset(struct hcall_ctx *ctx, const uint64_t *args, uint64_t *rets)
+{
+    (void)rets;
+    struct machine *m = ctx->machine;
+    int64_t target = (int64_t)args[0];
+    if (target >= 0) {
+        struct cpu *t = machine_cpu_by_server(m, (uint64_t)target);
+        if (!t)
+            return H_PARAMETER;
+        signal_sys_reset(m, t);
+        return H_SUCCESS;
+    }
+    if (target != SYS_RESET_ALL && target != SYS_RESET_ALL_OTHERS)
+        return H_PARAMETER;
+    for (unsigned i = 0; i < m->ncpus; i++)
+        if (target == SYS_RESET_ALL || &m->cpus[i] != ctx->cpu)
+            signal_sys_reset(m, &m->cpus[i]);
     return H_SUCCESS;
 }
 
@@ -286,6 +330,7 @@ int splpar_register(struct machine *m, char *err, size_t errlen)
     hcall_register(m, H_PROD, h_prod, NULL);
     hcall_register(m, H_CONFER, h_confer, NULL);
     hcall_register(m, H_JOIN, h_join, NULL);
+    hcall_register(m, H_SIGNAL_SYS_RESET, h_signal_sys_reset, NULL);
     hcall_register(m, H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics, NULL);
     hcall_register(m, H_RANDOM, h_random, NULL);
     m->dispatch_changed = dispatch_changed;

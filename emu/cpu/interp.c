@@ -188,12 +188,19 @@ static uint64_t next_timer_icount(const struct cpu *c)
     return c->icount[0] + insns;
 }
 
-/* Takes the highest-priority pending interrupt, if it is enabled. */
+/* Takes the highest-priority pending interrupt, if it is enabled. A
+ * system reset (H_SIGNAL_SYS_RESET) is not maskable: it comes first and
+ * whatever MSR[EE] says (Book III-S 6.5.1). */
 static void take_pending(struct cpu *c)
 {
+    c->cia = c->nip[0];
+    if (__builtin_expect(c->sreset_pending[0] != 0, 0)) {
+        c->sreset_pending[0] = 0;
+        cpu_interrupt(c, VEC_SYSTEM_RESET, 0, false);
+        return;
+    }
     if (!(c->msr[0] & MSR_EE))
         return;
-    c->cia = c->nip[0];
     if (c->external_pending)
         cpu_interrupt(c, VEC_EXTERNAL, 0, false);
     else if (cpu_dec_pending(c))

@@ -462,26 +462,30 @@ static void test_memory_faults_and_mmio(void)
     tg_destroy(&g);
 }
 
-/* FP, VMX and VSX instructions not implemented yet: the unavailable
- * interrupt while the MSR bit is off (Book III-S 6.5.10/15/16), illegal
- * while on. (The implemented FP ones, and the VSX moves, which use
- * MSR[FP]/MSR[VEC], are tested in test_cpu_fp.c.) */
+/* The facility bits: an FP, VMX or VSX instruction with its MSR bit off
+ * takes the unavailable interrupt (Book III-S 6.5.10/15/16, SRR0 = the
+ * instruction) and executes with it on; decimal FP (not implemented) is
+ * illegal with MSR[FP] on; reserved opcodes of the VMX and VSX primaries
+ * are illegal whatever the MSR says. */
 static void test_facility_unavailable(void)
 {
     static const struct {
         const char *what;
         uint32_t insn;
         uint64_t msr_bit;
-        uint64_t vector;
+        uint64_t vector;      /* with the bit off */
+        bool executes;        /* with the bit on: runs (else illegal) */
     } cases[] = {
-        { "ftdiv", 0xfc821900, MSR_FP, 0x800 },         /* ftdiv cr1,f2,f3 */
-        { "fmrgew", 0xfc221f8c, MSR_FP, 0x800 },        /* fmrgew f1,f2,f3 */
-        { "dadd", 0xec221804, MSR_FP, 0x800 },          /* dadd f1,f2,f3 */
-        { "vaddubm", 0x10221800, MSR_VEC, 0xf20 },      /* vaddubm v1,v2,v3 */
-        { "lvx", 0x7c0320ce, MSR_VEC, 0xf20 },          /* lvx v0,r3,r4 */
-        { "lxvd2x", 0x7c032698, MSR_VSX, 0xf40 },       /* lxvd2x vs0,r3,r4 */
-        { "xsadddp", 0xf0221900, MSR_VSX, 0xf40 },      /* xsadddp vs1,vs2,vs3 */
-        { "lxsdx", 0x7c032498, MSR_VSX, 0xf40 },        /* lxsdx vs0,r3,r4 */
+        { "ftdiv", 0xfc821900, MSR_FP, 0x800, true },          /* ftdiv cr1,f2,f3 */
+        { "fmrgew", 0xfc221f8c, MSR_FP, 0x800, true },         /* fmrgew f1,f2,f3 */
+        { "dadd", 0xec221804, MSR_FP, 0x800, false },          /* dadd f1,f2,f3 */
+        { "vaddubm", 0x10221800, MSR_VEC, 0xf20, true },       /* vaddubm v1,v2,v3 */
+        { "lvx", 0x7c0320ce, MSR_VEC, 0xf20, true },           /* lvx v0,r3,r4 */
+        { "lxvd2x", 0x7c032698, MSR_VSX, 0xf40, true },        /* lxvd2x vs0,r3,r4 */
+        { "xsadddp", 0xf0221900, MSR_VSX, 0xf40, true },       /* xsadddp vs1,vs2,vs3 */
+        { "lxsdx", 0x7c032498, MSR_VSX, 0xf40, true },         /* lxsdx vs0,r3,r4 */
+        { "VMX reserved opcode", 0x10000005, MSR_VEC, 0, false },
+        { "VSX reserved opcode", 0xf00000d8, MSR_VSX, 0, false },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct test_guest g;
@@ -489,15 +493,23 @@ static void test_facility_unavailable(void)
         g.cpu.lpcr[0] |= LPCR_ILE;
         g.cpu.gpr[3] = TG_DATA;
         run_one(&g, cases[i].insn, 0);
-        is_u64(g.cpu.nip[0], cases[i].vector + 4, "%s with the facility off: unavailable interrupt", cases[i].what);
-        is_u64(g.cpu.srr0[0], TG_CODE, "%s: SRR0 is the instruction", cases[i].what);
+        if (cases[i].vector) {
+            is_u64(g.cpu.nip[0], cases[i].vector + 4, "%s with the facility off: unavailable interrupt",
+                   cases[i].what);
+            is_u64(g.cpu.srr0[0], TG_CODE, "%s: SRR0 is the instruction", cases[i].what);
+        } else {
+            expect_program(&g, TG_CODE, 1ull << 19, cases[i].what);
+        }
         tg_destroy(&g);
 
         tg_init(&g, 16 * MB, true);
         g.cpu.lpcr[0] |= LPCR_ILE;
         g.cpu.gpr[3] = TG_DATA;
         run_one(&g, cases[i].insn, cases[i].msr_bit);
-        expect_program(&g, TG_CODE, 1ull << 19, cases[i].what);
+        if (cases[i].executes)
+            is_u64(g.cpu.nip[0], TG_CODE + 4, "%s with the facility on: executes", cases[i].what);
+        else
+            expect_program(&g, TG_CODE, 1ull << 19, cases[i].what);
         tg_destroy(&g);
     }
 }

@@ -307,6 +307,47 @@ static void test_cede(void)
     machine_down(&m);
 }
 
+/* H_SIGNAL_SYS_RESET: a system reset interrupt at 0x100 for the targets,
+ * taken at their next instruction whatever MSR[EE], waking ceded ones. */
+static void test_signal_sys_reset(void)
+{
+    struct machine m;
+    machine_up(&m, 3);
+    cede_program(&m);
+    emit_at = 0x100;
+    emit(&m, asm_d(14, 8, 8, 1));                /* the reset handler counts in r8 and spins */
+    emit(&m, asm_i(0, 0, 0));
+    emit_at = 0x20000;
+    emit(&m, asm_i(0, 0, 0));
+    m.cpus[0].nip[0] = 0x20000;
+    is_i64(start_cpu(&m, 1, CODE, 0), 0, "vCPU 1 started");
+    struct cpu *c0 = &m.cpus[0], *c1 = &m.cpus[1], *c2 = &m.cpus[2];
+    machine_round(&m);
+    ok(c1->idle[0] == CPU_IDLE_CEDED, "vCPU 1 ceded");
+
+    is_i64(hcall_on(&m, 0, H_SIGNAL_SYS_RESET, (uint64_t)-3, 0, 0), H_PARAMETER, "target -3: H_PARAMETER");
+    is_i64(hcall_on(&m, 0, H_SIGNAL_SYS_RESET, 7, 0, 0), H_PARAMETER, "no such vCPU: H_PARAMETER");
+    c0->msr[0] &= ~MSR_EE;
+    is_i64(hcall_on(&m, 0, H_SIGNAL_SYS_RESET, (uint64_t)-2, 0, 0), H_SUCCESS, "all others: H_SUCCESS");
+    ok(c1->idle[0] == CPU_IDLE_NONE, "the ceded vCPU is woken");
+    ok(!c2->sreset_pending[0], "a stopped vCPU is left alone");
+    ok(!c0->sreset_pending[0], "the caller is not a target of -2");
+    machine_round(&m);
+    is_u64(c1->gpr[8], 1, "vCPU 1 took the system reset");
+    is_u64(c1->srr0[0], CODE + 8, "SRR0: where it would have resumed");
+    is_u64(c0->gpr[8], 0, "vCPU 0 did not");
+
+    is_i64(hcall_on(&m, 0, H_SIGNAL_SYS_RESET, (uint64_t)-1, 0, 0), H_SUCCESS, "all: H_SUCCESS");
+    machine_round(&m);
+    is_u64(c0->gpr[8], 1, "the caller took it too, with MSR[EE] off");
+    is_u64(c1->gpr[8], 2, "and vCPU 1 again");
+    is_i64(hcall_on(&m, 0, H_SIGNAL_SYS_RESET, 1, 0, 0), H_SUCCESS, "one vCPU by number");
+    machine_round(&m);
+    is_u64(c1->gpr[8], 3, "vCPU 1 took it");
+    is_u64(c0->gpr[8], 1, "vCPU 0 did not");
+    machine_down(&m);
+}
+
 static void test_idle_skip(void)
 {
     struct machine m;
@@ -485,6 +526,7 @@ int main(void)
     test_tb_sync();
     test_reservations();
     test_cede();
+    test_signal_sys_reset();
     test_idle_skip();
     test_determinism();
     test_vpa();
