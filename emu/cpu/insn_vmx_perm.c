@@ -352,12 +352,14 @@ void insn_mfvscr(struct cpu *c, uint32_t insn)
     vr_set(c, f_vrt(insn), t);
 }
 
-/* VSCR <- VRB[96:127]. Only NJ and SAT are defined; the reserved bits
- * read back as zeros (Book I 1.3.3: reserved register bits). */
+/* VSCR <- VRB[96:127], all 32 bits. Only NJ and SAT mean anything; the
+ * others are reserved, and Book I 1.3.3 lets a reserved register bit
+ * written as 1 read back as 0 or 1, so ppcrr keeps what was written (as
+ * QEMU does, which keeps the differential test quiet). */
 void insn_mtvscr(struct cpu *c, uint32_t insn)
 {
     if (!vmx_enabled(c))
         return;
     vreg b = vr_get(c, f_vrb(insn));
-    c->vscr[0] = VW(b, 3) & (VSCR_NJ | VSCR_SAT);
+    c->vscr[0] = VW(b, 3);
 }
