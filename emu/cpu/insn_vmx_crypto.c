@@ -1,10 +1,10 @@
 /*
  * Handlers for the Power ISA 2.07 additions in insn_vmx_int.def: count
- * leading zeros and population count (6.9.x, vclz*, vpopcnt*), gather bits
- * by bytes (vgbbd), bit permute (vbpermq), polynomial multiply-sum
- * (vpmsum*, 6.11), the AES assists (6.12: vcipher, vcipherlast, vncipher,
- * vncipherlast, vsbox) and the SHA-2 sigma functions (6.13: vshasigmaw,
- * vshasigmad). All need MSR[VEC].
+ * leading zeros and population count (vclz*, vpopcnt*), gather bits by
+ * bytes (vgbbd), bit permute (vbpermq), and the exclusive-OR-based
+ * instructions: polynomial multiply-sum (vpmsum*), the AES assists
+ * (vcipher, vcipherlast, vncipher, vncipherlast, vsbox) and the SHA-2
+ * sigma functions (vshasigmaw, vshasigmad). All need MSR[VEC].
  *
  * AES works on the 16-byte state of FIPS-197 with the ISA's byte order:
  * ISA byte 4c + r of the register is state row r, column c (the FIPS-197
@@ -22,7 +22,7 @@ static inline unsigned clz_bits(uint64_t x, unsigned bits)
     return x ? (unsigned)__builtin_clzll(x) - (64 - bits) : bits;
 }
 
-#define VEC_UNARY(name, field, bits, expr)                                   \
+#define VEC_UNARY(name, field, expr)                                   \
     void insn_##name(struct cpu *c, uint32_t insn)                           \
     {                                                                        \
         if (!vmx_enabled(c))                                                 \
@@ -35,14 +35,14 @@ static inline unsigned clz_bits(uint64_t x, unsigned bits)
         vr_set(c, f_vrt(insn), t);                                           \
     }
 
-VEC_UNARY(vclzb, b, 8, clz_bits(x, 8))
-VEC_UNARY(vclzh, h, 16, clz_bits(x, 16))
-VEC_UNARY(vclzw, w, 32, clz_bits(x, 32))
-VEC_UNARY(vclzd, d, 64, clz_bits(x, 64))
-VEC_UNARY(vpopcntb, b, 8, __builtin_popcountll(x))
-VEC_UNARY(vpopcnth, h, 16, __builtin_popcountll(x))
-VEC_UNARY(vpopcntw, w, 32, __builtin_popcountll(x))
-VEC_UNARY(vpopcntd, d, 64, __builtin_popcountll(x))
+VEC_UNARY(vclzb, b, clz_bits(x, 8))
+VEC_UNARY(vclzh, h, clz_bits(x, 16))
+VEC_UNARY(vclzw, w, clz_bits(x, 32))
+VEC_UNARY(vclzd, d, clz_bits(x, 64))
+VEC_UNARY(vpopcntb, b, __builtin_popcountll(x))
+VEC_UNARY(vpopcnth, h, __builtin_popcountll(x))
+VEC_UNARY(vpopcntw, w, __builtin_popcountll(x))
+VEC_UNARY(vpopcntd, d, __builtin_popcountll(x))
 
 /* Gather bits by bytes by doubleword: each doubleword is an 8x8 bit
  * matrix, byte k bit j (ISA numbering, bit 0 the most significant) goes to
@@ -78,7 +78,7 @@ void insn_vbpermq(struct cpu *c, uint32_t insn)
     vr_set(c, f_vrt(insn), t);
 }
 
-/* ---- polynomial multiply-sum (6.11) ---- */
+/* ---- polynomial multiply-sum ---- */
 
 /* The carry-less product of two BITS-bit polynomials. */
 static vec_u128 clmul(uint64_t x, uint64_t y, unsigned bits)
@@ -110,7 +110,7 @@ VEC_PMSUM(vpmsumh, VH, VW, 16)
 VEC_PMSUM(vpmsumw, VW, VD, 32)
 VEC_PMSUM(vpmsumd, VD, VQ, 64)
 
-/* ---- AES (6.12, FIPS-197) ---- */
+/* ---- AES (FIPS-197) ---- */
 
 /* FIPS-197 5.1.1 S-box and 5.3.2 inverse: the multiplicative inverse in
  * GF(2^8) modulo x^8 + x^4 + x^3 + x + 1 (0 to 0) followed by the affine
@@ -239,7 +239,7 @@ void insn_vsbox(struct cpu *c, uint32_t insn)
     vr_set(c, f_vrt(insn), sub_bytes(vr_get(c, f_vra(insn)), aes_sbox));
 }
 
-/* ---- SHA-2 sigma functions (6.13, FIPS 180-4 4.1.2 and 4.1.3) ----
+/* ---- SHA-2 sigma functions (FIPS 180-4 4.1.2 and 4.1.3) ----
  * ST (bit 16) picks the lower-case sigma (0, message schedule) or the
  * upper-case Sigma (1, compression); bit i of SIX (bits 17:20, bit 0 the
  * most significant) picks function 0 or 1 for word i -- for doubleword i,

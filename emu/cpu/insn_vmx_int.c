@@ -1,9 +1,9 @@
 /*
  * Handlers for insn_vmx_int.def, the element-wise VMX integer families
- * (Power ISA 2.07 Book I 6.9): add/subtract (modulo, carry out,
+ * (Power ISA 2.07 Book I 6.9.1-6.9.4): add/subtract (modulo, carry out,
  * saturating, quadword), multiply, multiply-add/-sum, sums across,
  * average, max/min, compares, logical, rotates and shifts, and the
- * whole-register shifts vsl/vsr/vslo/vsro (6.8.5). The 2.07 bit, AES and
+ * whole-register shifts vsl/vsr/vslo/vsro (6.8.6). The 2.07 bit, AES and
  * SHA instructions are in insn_vmx_crypto.c.
  *
  * Most families are one macro per shape: an element-wise operation does
@@ -147,7 +147,7 @@ static inline uint64_t rotl(uint64_t x, unsigned n, unsigned bits)
 EACH_WIDTH(SHIFTS, 0)
 SHIFTS(d, d, sd, 64, 0)
 
-/* ---- compares: all-ones where true; Rc sets CR6 (6.9.3) to 0b1000 when
+/* ---- compares: all-ones where true; Rc sets CR6 (6.9.2) to 0b1000 when
  * every element compared true, 0b0010 when none did, else 0 ---- */
 
 #define VEC_COMPARE(name, field, op)                                        \
@@ -345,10 +345,10 @@ void insn_vsumsws(struct cpu *c, uint32_t insn)
     finish(c, insn, t, sat);
 }
 
-/* ---- whole-register shifts (6.8.5) ----
+/* ---- whole-register shifts (6.8.6) ----
  * vsl/vsr shift VRA by 0-7 bits, the count in bits 125:127 of VRB (the ISA
  * requires every byte of VRB to hold the same count and leaves other
- * values undefined; the last byte's is used, as POWER8 and QEMU do).
+ * values undefined; the last byte's is used, as QEMU 7.2 does).
  * vslo/vsro shift by whole octets, the count in bits 121:124. */
 
 static void whole_shift(struct cpu *c, uint32_t insn, bool left, bool octets)

@@ -397,7 +397,7 @@ static const struct vcase cases[] = {
       { 0x8040201008040201, 0x8040201008040201 }, 0 },
     { "vbpermq (indexes >= 128 give 0)", VX(1356), { 0x8000000000000000, 1 }, { 0x007f0180ff000000, 0 }, { 0, 0 },
       { 0x000000000000c7ff, 0 }, 0 },
-    /* Polynomial multiply-sum (6.11). */
+    /* Polynomial multiply-sum. */
     { "vpmsumb", VX(1032), { 0x8040201008040201, 0xfedcba9876543210 }, { 0xff01800102030405, 0xf0e1d2c3b4a59687 }, { 0, 0 },
       { 0x7fc01010001c000d, 0x12fc12fc12fc12fc }, 0 },
     { "vpmsumh", VX(1096), { 0x8040201008040201, 0xfedcba9876543210 }, { 0xff01800102030405, 0xf0e1d2c3b4a59687 }, { 0, 0 },
@@ -406,14 +406,14 @@ static const struct vcase cases[] = {
       { 0x7faf0fa77c472e15, 0x63d863d863d863d8 }, 0 },
     { "vpmsumd", VX(1224), { 0x8040201008040201, 0xfedcba9876543210 }, { 0xff01800102030405, 0xf0e1d2c3b4a59687 }, { 0, 0 },
       { 0x2f0f822f5de2053b, 0x4575cff9077ff875 }, 0 },
-    /* AES (6.12): FIPS-197 Figure 7's first row, and Appendix B round 1
+    /* AES: FIPS-197 Figure 7's first row, and Appendix B round 1
      * (the state at the start of round 1, round key 1 -> the start of
      * round 2). */
     { "vsbox", 4u << 26 | 1u << 21 | 2u << 16 | 1480, { 0x0001020304050607, 0x08090a0b0c0d0e0f }, { 0, 0 }, { 0, 0 },
       { 0x637c777bf26b6fc5, 0x3001672bfed7ab76 }, 0 },
     { "vcipher, FIPS-197 B round 1", VX(1288), { 0x193de3bea0f4e22b, 0x9ac68d2ae9f84808 }, { 0xa0fafe1788542cb1, 0x23a339392a6c7605 },
       { 0, 0 }, { 0xa49c7ff2689f352b, 0x6b5bea43026a5049 }, 0 },
-    /* SHA-2 sigma (6.13, FIPS 180-4 4.1.2, 4.1.3). */
+    /* SHA-2 sigma (FIPS 180-4 4.1.2, 4.1.3). */
     { "vshasigmaw ST=0 SIX=0101", SHA(1666, 0, 5), { 0x616263806a09e667, 0x510e527f00000018 }, { 0, 0 }, { 0, 0 },
       { 0x940e90efcfe5da3c, 0x601c02a8000f0000 }, 0 },
     { "vshasigmaw ST=1 SIX=0011", SHA(1666, 1, 3), { 0x616263806a09e667, 0x510e527f00000018 }, { 0, 0 }, { 0, 0 },
@@ -457,7 +457,7 @@ static void test_sat_sticky(void)
     tg_destroy(&g);
 }
 
-/* ---- compares (6.9.3): CR6 only with Rc ---- */
+/* ---- compares (6.9.2): CR6 only with Rc ---- */
 
 static void test_compares(void)
 {
