@@ -18,7 +18,9 @@
  * both byte orders to show it. Expected values were worked out by hand
  * from the ISA's definitions (the polynomial and SHA ones, and the AES
  * round keys, with a few lines of Python written from the same
- * definitions, not from the code under test).
+ * definitions, not from the code under test). The case table was also run
+ * under qemu-ppc64le -cpu power8 (QEMU 7.2: each word executed on the same
+ * VRA/VRB/VRC with VSCR cleared, VRT and VSCR read back): every case agrees.
  */
 #include "tests/tap.h"
 
