@@ -682,7 +682,9 @@ uint64_t fpu_round_int_rn(struct fpu_status *st, uint64_t b)
     bool inexact, inc, big;
     uint64_t mag = round_to_int(x, (int)(st->ctl & FPSCR_RN), &inexact, &inc, &big);
     if (inexact)
-        st->flags |= FPSCR_XX;
+        st->flags |= FPSCR_XX | FPSCR_FI;
+    if (inc)
+        st->flags |= FPSCR_FR;
     return pack_double(x.neg, mag, 0);
 }
 

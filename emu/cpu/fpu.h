@@ -161,7 +161,8 @@ uint32_t fpu_fpscr_update(uint32_t fpscr, const struct fpu_status *st, bool set_
 /* ---- additions for VSX (insn_vsx_fp.c) and ftdiv/ftsqrt ---- */
 
 /* xsrdpic/xvrdpic: round to an integer in FPSCR[RN]; VXSNAN as frin, and
- * XX (not FI) when the result differs from B. */
+ * XX and FI when the result differs from B (FR when its magnitude was
+ * rounded up). */
 uint64_t fpu_round_int_rn(struct fpu_status *st, uint64_t b);
 
 /* ftdiv/xstdivdp/xvtdiv[ds]p and ftsqrt/xstsqrtdp/xvtsqrt[ds]p (Book I

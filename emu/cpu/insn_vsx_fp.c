@@ -195,13 +195,14 @@ XS(xsnabsdp,   b | DP_SIGN,                                        r, KEEP, fals
 XS(xsnegdp,    b ^ DP_SIGN,                                        r, KEEP, false)
 XS(xscpsgndp,  (a & DP_SIGN) | (b & ~DP_SIGN),                     r, KEEP, false)
 
-/* Round to integer: FPRF set, FR and FI left alone (QEMU does the same;
- * the 7.6 pseudocode sets neither); xsrdpic also sets XX when inexact. */
-XS(xsrdpi,     fpu_round_int(&st, FPU_FRIN, b),                    r, FPRF_D, false)
-XS(xsrdpic,    fpu_round_int_rn(&st, b),                           r, FPRF_D, false)
-XS(xsrdpim,    fpu_round_int(&st, FPU_FRIM, b),                    r, FPRF_D, false)
-XS(xsrdpip,    fpu_round_int(&st, FPU_FRIP, b),                    r, FPRF_D, false)
-XS(xsrdpiz,    fpu_round_int(&st, FPU_FRIZ, b),                    r, FPRF_D, false)
+/* Round to integer: FPRF set, FR and FI cleared (7.6 xsrdpi: FR <- 0,
+ * FI <- 0), except that xsrdpic, an exact-style rounding in FPSCR[RN],
+ * sets XX, FI and FR as an arithmetic instruction does. */
+XS(xsrdpi,     fpu_round_int(&st, FPU_FRIN, b),                    r, FPRF_D, true)
+XS(xsrdpic,    fpu_round_int_rn(&st, b),                           r, FPRF_D, true)
+XS(xsrdpim,    fpu_round_int(&st, FPU_FRIM, b),                    r, FPRF_D, true)
+XS(xsrdpip,    fpu_round_int(&st, FPU_FRIP, b),                    r, FPRF_D, true)
+XS(xsrdpiz,    fpu_round_int(&st, FPU_FRIZ, b),                    r, FPRF_D, true)
 
 /* Conversions. xscvdpsp rounds (as frsp), xscvdpspn and xscvspdpn only
  * change the format (the ISA's SINGLE and DOUBLE, no FPSCR effect);
