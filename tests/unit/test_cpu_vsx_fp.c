@@ -606,6 +606,45 @@ static void test_tests(void)
     tg_destroy(&g);
 }
 
+/* ---- round to integer: FR and FI (7.6 xsrdpi & co) ---- */
+
+static void test_round(void)
+{
+    /* xsrdpi 2.5 -> 3.0: FR and FI cleared whatever they were, XX not set
+     * (the rounding is not an inexact result here), FPRF +normal. */
+    fresh();
+    g.cpu.fpscr[0] = FPSCR_FR | FPSCR_FI;
+    set_vsr(2, 0x4004000000000000ull, 0);
+    step(xx2(73, 1, 2));
+    is_u64(dw(1, 0), 0x4008000000000000ull, "xsrdpi 2.5 = 3.0 (ties away)");
+    is_u64(g.cpu.fpscr[0], FPRF_POS_NORMAL << FPSCR_FPRF_SHIFT, "xsrdpi: FR FI cleared, no XX");
+    tg_destroy(&g);
+    /* xsrdpic 2.5 in RN = nearest even: 2.0, inexact: XX FI, FR 0. */
+    fresh();
+    set_vsr(2, 0x4004000000000000ull, 0);
+    step(xx2(107, 1, 2));
+    is_u64(dw(1, 0), TWO, "xsrdpic 2.5 (RN even) = 2.0");
+    is_u64(g.cpu.fpscr[0], FPSCR_FX | FPSCR_XX | FPSCR_FI | (FPRF_POS_NORMAL << FPSCR_FPRF_SHIFT),
+           "xsrdpic: FX XX FI");
+    tg_destroy(&g);
+    /* xvrspic on words in RN = +inf: 1.25 -> 2.0, -1.25 -> -1.0; XX, and
+     * FR/FI untouched (vector). */
+    fresh();
+    g.cpu.fpscr[0] = FPU_RN_PLUS_INF;
+    set_vsr(2, 0x3fa00000bfa00000ull, 0x4040000000000000ull);
+    step(xx2(171, 1, 2));
+    ok(dw(1, 0) == 0x40000000bf800000ull && dw(1, 1) == 0x4040000000000000ull, "xvrspic RN=+inf: 2, -1, 3, 0");
+    is_u64(g.cpu.fpscr[0], FPU_RN_PLUS_INF | FPSCR_FX | FPSCR_XX, "xvrspic: FX XX only");
+    tg_destroy(&g);
+    /* xvcvdpsxds: an element after a NaN element converts normally (QEMU
+     * 7.2 gives it the NaN result too). */
+    fresh();
+    set_vsr(2, QNAN, 0xc040200000000000ull);   /* NaN, -32.25 */
+    step(xvcvdpsxds(1, 2));
+    ok(dw(1, 0) == 1ull << 63 && dw(1, 1) == (uint64_t)-32, "xvcvdpsxds NaN, -32.25: 0x8000..., -32");
+    tg_destroy(&g);
+}
+
 /* ---- ftdiv, ftsqrt, fmrgew, fmrgow ---- */
 
 static void test_fp_additions(void)
@@ -652,6 +691,7 @@ int main(void)
     test_conversions();
     test_compares();
     test_tests();
+    test_round();
     test_fp_additions();
     return tap_done();
 }
