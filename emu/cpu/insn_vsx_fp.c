@@ -81,7 +81,10 @@ static void scalar_done(struct cpu *c, uint32_t insn, const struct fpu_status *s
         c->vsr[2 * xt] = out;
         c->vsr[2 * xt + 1] = 0;
     }
-    vsx_fpscr_fold(c, st, set_frfi, fprf);
+    /* The sign moves, format moves and a quiet max/min leave the FPSCR
+     * alone, and so take no enabled-exception interrupt either. */
+    if (set_frfi || fprf != KEEP || st->flags)
+        vsx_fpscr_fold(c, st, set_frfi, fprf);
 }
 
 /* A scalar instruction: R <- EXPR from doubleword 0 of XA, XB and XT (a,

@@ -414,6 +414,17 @@ static void test_scalar(void)
     ok(dw(1, 0) == 0x3fc000003fc00000ull && dw(1, 1) == 0, "xscvdpsp 1.5: 0x3fc00000 twice, doubleword 1 zero");
     tg_destroy(&g);
 
+    /* Sign moves leave the FPSCR alone: no FP-enabled interrupt even with
+     * FEX already set and MSR[FE0 FE1] on (as fmr & co). */
+    fresh();
+    g.cpu.msr[0] |= MSR_FE0 | MSR_FE1;
+    g.cpu.fpscr[0] = FPSCR_FX | FPSCR_FEX | FPSCR_XX | FPSCR_XE;
+    set_vsr(2, ONE | NEG, 7);
+    step(xx2(345, 1, 2));   /* xsabsdp vs1,vs2 */
+    ok(dw(1, 0) == ONE && dw(1, 1) == 0 && g.cpu.nip[0] == TG_CODE + 4, "xsabsdp with FEX set: done, no interrupt");
+    is_u64(g.cpu.fpscr[0], FPSCR_FX | FPSCR_FEX | FPSCR_XX | FPSCR_XE, "xsabsdp: FPSCR unchanged");
+    tg_destroy(&g);
+
     /* xvcvdpsp: word 2i (and 2i+1) from doubleword i. */
     fresh();
     set_vsr(2, ONE, TWO | NEG);
