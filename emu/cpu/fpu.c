@@ -667,3 +667,67 @@ uint32_t fpu_fpscr_update(uint32_t fpscr, const struct fpu_status *st, bool set_
         fpscr |= FPSCR_FEX;
     return fpscr;
 }
+
+/* ---- additions for VSX (insn_vsx_fp.c) and ftdiv/ftsqrt ---- */
+
+uint64_t fpu_round_int_rn(struct fpu_status *st, uint64_t b)
+{
+    uint64_t r;
+    st->flags = 0;
+    if (pick_nan(st, FPU_DOUBLE, &b, 1, &r))
+        return r;
+    struct fpu_num x = unpack(b);
+    if (x.cls != CLS_FINITE || x.exp >= 52)
+        return b;
+    bool inexact, inc, big;
+    uint64_t mag = round_to_int(x, (int)(st->ctl & FPSCR_RN), &inexact, &inc, &big);
+    if (inexact)
+        st->flags |= FPSCR_XX | FPSCR_FI;
+    if (inc)
+        st->flags |= FPSCR_FR;
+    return pack_double(x.neg, mag, 0);
+}
+
+/* The unbiased exponent the test instructions look at; a denormal counts
+ * as its normalised exponent (only "at most the minimum" is asked of it). */
+static int test_exp(struct fpu_num x)
+{
+    return x.exp;
+}
+
+/* Thresholds of ftdiv/ftsqrt (double) and xvtdivsp/xvtsqrtsp (single):
+ * emin, emax - 2 for the divisor, the exponent-difference bounds, and the
+ * smallest dividend/radicand exponent emin + prec - 1. */
+unsigned fpu_test_div(enum fpu_prec p, uint64_t a, uint64_t b)
+{
+    const struct fpu_format *f = &formats[p];
+    struct fpu_num x = unpack(a), y = unpack(b);
+    bool a_nan = x.cls == CLS_QNAN || x.cls == CLS_SNAN, b_nan = y.cls == CLS_QNAN || y.cls == CLS_SNAN;
+    bool fe = false, fg = false;
+    bool b_den = y.cls == CLS_FINITE && test_exp(y) < f->emin;
+    fg = x.cls == CLS_INF || y.cls == CLS_INF || y.cls == CLS_ZERO || b_den;
+    if (fg || a_nan || b_nan) {
+        fe = true;
+    } else {
+        int eb = test_exp(y);
+        if (eb <= f->emin || eb >= f->emax - 2)
+            fe = true;
+        else if (x.cls != CLS_ZERO) {
+            int ea = test_exp(x);
+            if (ea - eb >= f->emax || ea - eb <= f->emin + 1 || ea <= f->emin + f->prec - 1)
+                fe = true;
+        }
+    }
+    return (fg ? FPU_FG : 0) | (fe ? FPU_FE : 0);
+}
+
+unsigned fpu_test_sqrt(enum fpu_prec p, uint64_t b)
+{
+    const struct fpu_format *f = &formats[p];
+    struct fpu_num y = unpack(b);
+    bool fe = false, fg = false;
+    fg = y.cls == CLS_INF || y.cls == CLS_ZERO || (y.cls == CLS_FINITE && test_exp(y) < f->emin);
+    if (fg || y.cls == CLS_QNAN || y.cls == CLS_SNAN || y.neg || test_exp(y) <= f->emin + f->prec - 1)
+        fe = true;
+    return (fg ? FPU_FG : 0) | (fe ? FPU_FE : 0);
+}

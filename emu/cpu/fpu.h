@@ -158,4 +158,18 @@ bool fpu_suppressed(const struct fpu_status *st);
  * FPRF is not negative, and the VX and FEX summaries. */
 uint32_t fpu_fpscr_update(uint32_t fpscr, const struct fpu_status *st, bool set_frfi, int fprf);
 
+/* ---- additions for VSX (insn_vsx_fp.c) and ftdiv/ftsqrt ---- */
+
+/* xsrdpic/xvrdpic: round to an integer in FPSCR[RN]; VXSNAN as frin, and
+ * XX and FI when the result differs from B (FR when its magnitude was
+ * rounded up). */
+uint64_t fpu_round_int_rn(struct fpu_status *st, uint64_t b);
+
+/* ftdiv/xstdivdp/xvtdiv[ds]p and ftsqrt/xstsqrtdp/xvtsqrt[ds]p (Book I
+ * 4.6.7.2, 7.6): FPU_FG | FPU_FE as the fg_flag and fe_flag of the ISA,
+ * for operands in double format (single ones converted exactly) with the
+ * thresholds of precision P. No FPSCR effect. */
+unsigned fpu_test_div(enum fpu_prec p, uint64_t a, uint64_t b);
+unsigned fpu_test_sqrt(enum fpu_prec p, uint64_t b);
+
 #endif

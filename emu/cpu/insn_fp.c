@@ -503,3 +503,34 @@ FP_UNARY(frin,     fpu_round_int(&st, FPU_FRIN, b),          FPRF_DOUBLE)
 FP_UNARY(friz,     fpu_round_int(&st, FPU_FRIZ, b),          FPRF_DOUBLE)
 FP_UNARY(frip,     fpu_round_int(&st, FPU_FRIP, b),          FPRF_DOUBLE)
 FP_UNARY(frim,     fpu_round_int(&st, FPU_FRIM, b),          FPRF_DOUBLE)
+
+/* ---- ftdiv, ftsqrt (4.6.7.2) and fmrgew, fmrgow (4.6.6, 2.07) ---- */
+
+/* ftdiv BF,FRA,FRB / ftsqrt BF,FRB: CR field BF <- 0b1 || fg_flag ||
+ * fe_flag || 0b0, the software division and square root tests; no FPSCR
+ * effect. */
+void insn_ftdiv(struct cpu *c, uint32_t insn)
+{
+    if (fp_enabled(c))
+        cr_set_field(c, f_bf(insn), CR_LT | fpu_test_div(FPU_DOUBLE, *fpr(c, f_ra(insn)), *fpr(c, f_rb(insn))));
+}
+
+void insn_ftsqrt(struct cpu *c, uint32_t insn)
+{
+    if (fp_enabled(c))
+        cr_set_field(c, f_bf(insn), CR_LT | fpu_test_sqrt(FPU_DOUBLE, *fpr(c, f_rb(insn))));
+}
+
+/* fmrgew FRT,FRA,FRB: FRT <- FRA[0:31] || FRB[0:31]; fmrgow: the odd
+ * (low) words, FRA[32:63] || FRB[32:63]. Bit moves, FPSCR untouched. */
+void insn_fmrgew(struct cpu *c, uint32_t insn)
+{
+    if (fp_enabled(c))
+        *fpr(c, f_rt(insn)) = (*fpr(c, f_ra(insn)) & 0xffffffff00000000ull) | *fpr(c, f_rb(insn)) >> 32;
+}
+
+void insn_fmrgow(struct cpu *c, uint32_t insn)
+{
+    if (fp_enabled(c))
+        *fpr(c, f_rt(insn)) = *fpr(c, f_ra(insn)) << 32 | (*fpr(c, f_rb(insn)) & 0xffffffffull);
+}
