@@ -199,16 +199,27 @@ static int write_memory_node(void *fdt, uint64_t base, uint64_t size, unsigned a
     return fdt_end_node(fdt);
 }
 
-/* RAM as QEMU's pseries describes it when the RMA is smaller than RAM
- * (spapr_dt_memory): /memory@0 is the RMA -- Linux takes the first memory
- * block as what it may touch in real mode (ppc64_rma_size) -- and a second
- * node holds the rest. */
+/* RAM as QEMU's pseries describes it (spapr_dt_memory): /memory@0 is the
+ * RMA -- Linux takes the first memory block as what it may touch in real
+ * mode (ppc64_rma_size) -- and the rest follows in naturally aligned
+ * power-of-two nodes, each as large as its base's alignment and what is
+ * left allow. Linux needs that: without ibm,dynamic-reconfiguration-memory
+ * it takes the size of the node at /memory@<RMA size> as its memory block
+ * size, and panics at boot unless that is a power of two. */
 static int write_memory(void *fdt, const struct machine *m, unsigned ac, unsigned sc)
 {
     uint64_t size = ram_size(m);
-    uint64_t rma = size < MACHINE_RMA_MAX ? size : MACHINE_RMA_MAX;
-    TRY(write_memory_node(fdt, 0, rma, ac, sc));
-    return size > rma ? write_memory_node(fdt, rma, size - rma, ac, sc) : 0;
+    uint64_t base = size < MACHINE_RMA_MAX ? size : MACHINE_RMA_MAX;
+    TRY(write_memory_node(fdt, 0, base, ac, sc));
+    while (base < size) {
+        uint64_t chunk = 1ull << (63 - __builtin_clzll(size - base));   /* largest power of two that fits */
+        uint64_t align = base & -base;                                   /* base's alignment */
+        if (align < chunk)
+            chunk = align;
+        TRY(write_memory_node(fdt, base, chunk, ac, sc));
+        base += chunk;
+    }
+    return 0;
 }
 
 /* The console the -serial backend feeds: the first node whose
