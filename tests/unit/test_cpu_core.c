@@ -506,8 +506,8 @@ static void test_facility_unavailable(void)
         g.cpu.lpcr[0] |= LPCR_ILE;
         g.cpu.gpr[3] = TG_DATA;
         run_one(&g, cases[i].insn, cases[i].msr_bit);
-        if (cases[i].executes)
-            is_u64(g.cpu.nip[0], TG_CODE + 4, "%s with the facility on: executes", cases[i].what);
+        if (cases[i].executes)   /* then the zero word after it is illegal */
+            is_u64(g.cpu.srr0[0], TG_CODE + 4, "%s with the facility on: executes", cases[i].what);
         else
             expect_program(&g, TG_CODE, 1ull << 19, cases[i].what);
         tg_destroy(&g);

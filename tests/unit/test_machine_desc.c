@@ -534,8 +534,11 @@ static void test_guest_tree(void)
     ok(cell(fdt, "/memory@0", "reg", 2, &len) == 0 && cell(fdt, "/memory@0", "reg", 3, &len) ==
        0x10000000 && len == 16, "reg <0 0 0 256 MiB>: the RMA first, as QEMU splits it");
     ok(cell(fdt, "/memory@10000000", "reg", 1, &len) == 0x10000000 &&
-       cell(fdt, "/memory@10000000", "reg", 3, &len) == 0x30000000 && len == 16,
-       "/memory@10000000: the other 768 MiB");
+       cell(fdt, "/memory@10000000", "reg", 3, &len) == 0x10000000 && len == 16,
+       "/memory@10000000: the next 256 MiB (aligned power-of-two nodes, as QEMU writes them)");
+    ok(cell(fdt, "/memory@20000000", "reg", 1, &len) == 0x20000000 &&
+       cell(fdt, "/memory@20000000", "reg", 3, &len) == 0x20000000 && len == 16,
+       "/memory@20000000: the last 512 MiB");
     int chosen = fdt_path_offset(fdt, "/chosen");
     is_str(fdt_getprop(fdt, chosen, "bootargs", NULL), "console=hvc0 quiet", "bootargs");
     is_u64(cell(fdt, "/chosen", "linux,initrd-start", 0, &len), 0x2000000, "initrd start");
