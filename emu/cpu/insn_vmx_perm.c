@@ -363,3 +363,12 @@ void insn_mtvscr(struct cpu *c, uint32_t insn)
     vreg b = vr_get(c, f_vrb(insn));
     c->vscr[0] = VW(b, 3);
 }
+
+/* dst, dstt, dstst, dststt, dss, dssall: hints about data streams, which
+ * touch no architected state. QEMU likewise executes them as no-ops, with
+ * no facility check. */
+void insn_vmx_stream_hint(struct cpu *c, uint32_t insn)
+{
+    (void)c;
+    (void)insn;
+}

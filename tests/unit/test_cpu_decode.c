@@ -88,7 +88,8 @@ static const struct {
     { "fadds 1,2,3", "fadds" }, { "ftdiv 1,2,3", "ftdiv" }, { "dadd 1,2,3", "fp-single" }, { "vaddubm 1,2,3", "vaddubm" }, { "lvx 0,3,4", "lvx" },
     { "lxvd2x 0,3,4", "lxvd2x" }, { "lxvd2x 40,3,4", "lxvd2x" }, { "xsadddp 1,2,3", "xsadddp" },
     { "mtvsrd 0,3", "mtvsrd" }, { "mfvsrd 3,33", "mfvsrd" }, { "stfiwx 1,3,4", "stfiwx" },
-    { "lwarx 3,0,4,1", "lwarx" },
+    { "lwarx 3,0,4,1", "lwarx" }, { "dssall", "dss" }, { "dss 1", "dss" }, { "dstt 3,4,2", "dst" },
+    { "dststt 3,4,2", "dstst" },
 };
 
 static void test_against_assembler(void)
@@ -123,7 +124,8 @@ static const struct {
     { "xxpermdi", "xxspltd" }, { "mfvsrd", "mffprd" }, { "mfvsrd", "mfvrd" },
     { "mtvsrd", "mtfprd" }, { "mtvsrd", "mtvrd" }, { "mfvsrwz", "mffprwz" },
     { "mfvsrwz", "mfvrwz" }, { "mtvsrwa", "mtfprwa" }, { "mtvsrwa", "mtvrwa" },
-    { "mtvsrwz", "mtfprwz" }, { "mtvsrwz", "mtvrwz" },
+    { "mtvsrwz", "mtfprwz" }, { "mtvsrwz", "mtvrwz" }, { "dst", "dstt" }, { "dstst", "dststt" },
+    { "dss", "dssall" },
 };
 
 static bool disasm_names_row(const char *row, const char *name)
@@ -140,7 +142,7 @@ static bool disasm_names_row(const char *row, const char *name)
  * in primary 31. */
 static bool vector_row(const struct insn_def *d)
 {
-    static const char *const prefixes[] = { "lv", "stv", "lx", "stx", "mfvsr", "mtvsr" };
+    static const char *const prefixes[] = { "lv", "stv", "lx", "stx", "mfvsr", "mtvsr", "ds" };
     if (d->primary == 4 || d->primary == 60)
         return true;
     if (d->primary != 31)
