@@ -552,8 +552,9 @@ int main(int argc, char **argv)
     report_rows(&r);
     report_harness(&r);
     check_coverage(&r);
-    if (r.o.only_case >= 0 && r.nfails == 0)
-        report_case(&r.o.q, &r.cases[0], -1, &r.qres[0], &r.pres[0], NULL, NULL);
+    if (r.o.only_case >= 0 && (r.nfails == 0 || r.fails[0].todo))
+        report_case(&r.o.q, &r.cases[0], r.nfails ? r.fails[0].culprit : -1, &r.qres[0],
+                    &r.pres[0], NULL, NULL);
 
     if (r.o.summary)
         print_summary(&r);
