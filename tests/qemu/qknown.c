@@ -320,6 +320,25 @@ static bool exact_tiny_underflow(const struct qknown_ctx *x, const struct qc_res
            !(x->before.fpscr & B(27)) && !(q->regs.fpscr & B(27));
 }
 
+/* A multiply-add with infinity times zero and a signalling NaN addend:
+ * both invalid-operation causes hold, so the ISA sets VXIMZ and VXSNAN;
+ * QEMU 7.2 sets VXIMZ alone. */
+static bool snan_operand(struct qknown_ctx *x)
+{
+    const uint64_t *v = x->c->vsr;
+    uint32_t w = x->word;
+    return fp_arith(x) && (is_snan(v[2 * f_ra(w)]) || is_snan(v[2 * f_rb(w)]) ||
+                           is_snan(v[2 * f_rc_reg(w)]));
+}
+
+static bool only_vxsnan_by_ppcrr(const struct qknown_ctx *x, const struct qc_result *q,
+                                 const struct qc_result *p)
+{
+    (void)x;
+    return (p->regs.fpscr & VXSNAN) && !(q->regs.fpscr & VXSNAN) &&
+           differs_only(q, p, VXSNAN, false, 0);
+}
+
 /* fres of a zero: the ISA's result is an infinity of the same sign with
  * ZX; QEMU 7.2 sets ZX but returns -0.5 or 0.5. */
 static bool frb_zero(struct qknown_ctx *x)
@@ -594,6 +613,9 @@ const struct qknown qknown_table[] = {
     { NULL, "QEMU 7.2 leaves FR as it was (clears it only on an invalid operation or zero "
       "divide); ppcrr sets it when the fraction was incremented by rounding",
       "Book I 4.2.2 (FR) and 4.3.6 (rounding)", fp_arith, only_fr },
+    { NULL, "multiply-add of infinity times zero with a signalling NaN addend: QEMU 7.2 "
+      "sets VXIMZ but not VXSNAN", "Book I 4.4.1 (Invalid Operation: each cause sets its "
+      "bit; an SNaN operand sets VXSNAN)", snan_operand, only_vxsnan_by_ppcrr },
     { NULL, "UE = 1 and an exact tiny result: QEMU 7.2 signals no underflow",
       "Book I 4.4.4 (Underflow Exception: with UE = 1 tininess alone is the exception)",
       ue_on, exact_tiny_underflow },
