@@ -4,9 +4,9 @@
  *
  *   qdiff [--cases FILE | --seed N --count N [--only MNEMONIC] [--len MIN-MAX]]
  *         [--case INDEX] [--details N] [--qemu QEMU] [--runner QRUNNER]
- *         [--objdump OBJDUMP] [--skip REASON]
+ *         [--objdump OBJDUMP] [--skip REASON] [--summary 1]
  *
- * Without --cases it generates --count cases (default 5000) from --seed
+ * Without --cases it generates --count cases (default 20000, as the meson test) from --seed
  * (default 1), as qgen would. QEMU defaults to qemu-ppc64le on the PATH,
  * the runner to the qrunner built next to this program.
  *
@@ -21,7 +21,9 @@
  *
  * Output: one test point per instruction row ("ok 12 - add: 310 cases"),
  * plus checks of the harness itself and of coverage; the first failing
- * cases are printed in full.
+ * cases are printed in full. --summary 1 adds one line per mismatch (what
+ * differs right after its culprit) and then counts those lines, which is
+ * how mismatches are best surveyed.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -93,7 +95,7 @@ static const char *default_runner(const char *argv0)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
-    o->gen = (struct qgen_options){ .seed = 1, .count = 5000, .min_len = 4, .max_len = 16 };
+    o->gen = (struct qgen_options){ .seed = 1, .count = 20000, .min_len = 4, .max_len = 16 };
     o->q.qemu = "qemu-ppc64le";
     o->q.runner = default_runner(argv[0]);
     o->q.objdump = "powerpc64le-linux-gnu-objdump";

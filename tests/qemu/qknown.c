@@ -458,8 +458,24 @@ static bool vector_estimate_close(const struct qknown_ctx *x, const struct qc_re
             return false;
         }
     }
-    /* FR, FI, XX (and so FX, CR1) are undefined for the VSX estimates. */
-    return differs_only_vsr(q, p, e->vmx ? 0 : FR | FI | XX | FX | FPRF, false, 0, 1ull << t);
+    /* FR, FI, XX (and so FX, CR1) are undefined for the VSX estimates. An
+     * estimate of a zero is a zero divide (ZX), which QEMU 7.2 does not
+     * signal for them. */
+    uint64_t ok = e->vmx ? 0 : FR | FI | XX | FX | FPRF;
+    unsigned bx = f_xb(x->word);
+    if (!e->vmx && (p->regs.fpscr & ZX) && !(q->regs.fpscr & ZX)) {
+        bool zero = false;
+        for (unsigned k = 0; k < 2; k++) {
+            uint64_t v = x->before.vsr[2 * bx + k];
+            if (e->elements == 4)
+                zero |= !(v & 0x7fffffffull) || !((v >> 32) & 0x7fffffffull);
+            else if (k < e->elements)
+                zero |= !(v << 1);
+        }
+        if (zero)
+            ok |= ZX;
+    }
+    return differs_only_vsr(q, p, ok, false, 0, 1ull << t);
 }
 
 /* The VSX negative multiply-adds (xsnm*, xvnm*) under a directed rounding
@@ -844,9 +860,13 @@ static bool single_denormal_class(struct cpu *c, const struct insn_def *d, uint3
                                   uint64_t fpscr_before)
 {
     (void)fpscr_before;
-    if (d->primary != 59 && !qgen_same_mnemonic(d->mnemonic, "frsp"))
+    size_t len = strlen(d->mnemonic);
+    bool vsx_scalar_single = !strncmp(d->mnemonic, "xs", 2) && len > 2 &&
+                             !strcmp(d->mnemonic + len - 2, "sp") &&
+                             strcmp(d->mnemonic, "xscvdpsp") != 0;
+    if (d->primary != 59 && !qgen_same_mnemonic(d->mnemonic, "frsp") && !vsx_scalar_single)
         return false;
-    uint64_t v = c->vsr[2 * f_rt(word)];
+    uint64_t v = c->vsr[2 * (vsx_scalar_single ? f_xt(word) : f_rt(word))];
     unsigned e = (v >> 52) & 0x7ff;
     uint64_t fprf = c->fpscr[0] & FPRF;
     if (e < 874 || e > 896 || (fprf != (0x14ull << 12) && fprf != (0x18ull << 12)))
@@ -872,8 +892,8 @@ const struct qadjust qadjust_table[] = {
       "FPRF 48:51; C is not altered)", fcmpo_sets_c },
     { "fcfids/fcfidu/fcfidus: QEMU 7.2 leaves FPRF as it was", "Book I 4.6.7 (fcfid*: FPRF "
       "is set to the class of the result)", cfid_keeps_fprf },
-    { "single-precision result that is a single denormal: QEMU 7.2 classifies it as a "
-      "normal double in FPRF", "Book I 4.3.5 / 4.6.7 (a single-precision result is a "
+    { "single-precision result (FP and VSX scalar) that is a single denormal: QEMU 7.2 "
+      "classifies it as a normal double in FPRF", "Book I 4.3.5 / 4.6.7 (a single-precision result is a "
       "single-format value: denormalized in single format)", single_denormal_class },
 };
 const unsigned qadjust_count = sizeof qadjust_table / sizeof qadjust_table[0];
