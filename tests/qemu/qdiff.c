@@ -6,8 +6,8 @@
  *         [--case INDEX] [--details N] [--qemu QEMU] [--runner QRUNNER]
  *         [--objdump OBJDUMP] [--skip REASON] [--summary 1]
  *
- * Without --cases it generates --count cases (default 20000, as the meson test) from --seed
- * (default 1), as qgen would. QEMU defaults to qemu-ppc64le on the PATH,
+ * Without --cases it generates --count cases (default 20000, as the meson
+ * test) from --seed (default 1), as qgen would. QEMU defaults to qemu-ppc64le on the PATH,
  * the runner to the qrunner built next to this program.
  *
  * It runs every case (qcase.h) under QEMU through qrunner and on ppcrr
