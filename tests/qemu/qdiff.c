@@ -309,6 +309,10 @@ static void classify(struct run *r)
         dc->culprit = f->culprit;
         qp_run(&r->m, &v[i], &vp[i], check_documented, dc);
         qc_diff_signature(f->sig, sizeof f->sig, &vq[i], &vp[i]);
+        if (dc->x.before.fpscr & (1ull << 30)) {     /* worth knowing when reading them */
+            size_t len = strlen(f->sig);
+            snprintf(f->sig + len, sizeof f->sig - len, " (FEX was 1)");
+        }
         for (unsigned q = 0; q < dc->nfound && !f->todo; q++)
             if (!dc->found[q]->explains || dc->found[q]->explains(&dc->x, &vq[i], &vp[i]))
                 f->todo = dc->found[q];

@@ -303,6 +303,12 @@ static bool one_ulp_in_frt(const struct qknown_ctx *x, const struct qc_result *q
                            const struct qc_result *p)
 {
     unsigned t = f_rt(x->word);
+    /* Rounded the ISA's way the result overflows (or underflows) and OE
+     * (UE) makes that an interrupt, with the exponent adjusted; rounded
+     * QEMU's way it is the largest number and nothing happens. */
+    if (q->signo == 0 && p->signo == QC_SIGFPE && (p->regs.fpscr & (B(28) | B(27))) &&
+        !((q->regs.fpscr ^ p->regs.fpscr) & ~(FEX | B(28) | B(27) | XX | FI | FR | FX | FPRF)))
+        return true;
     return rounding_neighbours(q->regs.vsr[2 * t], p->regs.vsr[2 * t]) &&
            differs_only(q, p, FR | FI | XX | FX | FPRF | B(28) | B(27), rc(x->word), 1ull << t);
 }
