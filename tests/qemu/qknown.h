@@ -40,7 +40,7 @@ struct qknown {
                      const struct qc_result *ppcrr);
 };
 
-#define QKNOWN_MAX 64       /* room the comparator keeps per row */
+#define QKNOWN_MAX 96       /* room the comparator keeps per row */
 
 extern const struct qknown qknown_table[];
 extern const unsigned qknown_count;
