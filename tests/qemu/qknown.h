@@ -65,7 +65,7 @@ struct qadjust {
     bool (*adjust)(struct cpu *c, const struct insn_def *d, uint32_t word, uint64_t fpscr_before);
 };
 
-#define QADJUST_MAX 8
+#define QADJUST_MAX 16
 
 extern const struct qadjust qadjust_table[];
 extern const unsigned qadjust_count;
