@@ -4,10 +4,10 @@
  *
  *   qdiff [--cases FILE | --seed N --count N [--only MNEMONIC] [--len MIN-MAX]]
  *         [--case INDEX] [--details N] [--qemu QEMU] [--runner QRUNNER]
- *         [--objdump OBJDUMP] [--skip REASON]
+ *         [--objdump OBJDUMP] [--skip REASON] [--summary 1]
  *
- * Without --cases it generates --count cases (default 5000) from --seed
- * (default 1), as qgen would. QEMU defaults to qemu-ppc64le on the PATH,
+ * Without --cases it generates --count cases (default 20000, as the meson
+ * test) from --seed (default 1), as qgen would. QEMU defaults to qemu-ppc64le on the PATH,
  * the runner to the qrunner built next to this program.
  *
  * It runs every case (qcase.h) under QEMU through qrunner and on ppcrr
@@ -21,7 +21,9 @@
  *
  * Output: one test point per instruction row ("ok 12 - add: 310 cases"),
  * plus checks of the harness itself and of coverage; the first failing
- * cases are printed in full.
+ * cases are printed in full. --summary 1 adds one line per mismatch (what
+ * differs right after its culprit) and then counts those lines, which is
+ * how mismatches are best surveyed.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -40,12 +42,14 @@ struct options {
     struct qgen_options gen;
     long only_case;           /* --case: just this one, always reported */
     unsigned details;         /* failing cases printed in full */
+    bool summary;             /* --summary: one line per mismatch, then counts */
 };
 
 struct row_stats {
     unsigned cases, execs;    /* cases that ran the row, and how often it ran */
     unsigned fails;           /* unexplained mismatches attributed to it */
     unsigned todos[QKNOWN_MAX];   /* documented ones, by qknown_table entry */
+    unsigned adjusted[QADJUST_MAX];   /* executions qadjust_table entries changed */
     unsigned printed;
 };
 
@@ -55,6 +59,7 @@ struct failure {
     int culprit;              /* word index, or -1 */
     int row;                  /* insn_table index of the culprit, or -1 */
     const struct qknown *todo;
+    char sig[160];            /* what differs right after the culprit */
 };
 
 struct run {
@@ -72,7 +77,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: qdiff [--cases FILE | --seed N --count N [--only MNEMONIC]"
                     " [--len MIN-MAX]] [--case INDEX] [--details N] [--qemu QEMU]"
-                    " [--runner QRUNNER] [--objdump OBJDUMP] [--skip REASON]\n");
+                    " [--runner QRUNNER] [--objdump OBJDUMP] [--skip REASON] [--summary 1]\n");
     exit(2);
 }
 
@@ -90,7 +95,7 @@ static const char *default_runner(const char *argv0)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
-    o->gen = (struct qgen_options){ .seed = 1, .count = 5000, .min_len = 4, .max_len = 16 };
+    o->gen = (struct qgen_options){ .seed = 1, .count = 20000, .min_len = 4, .max_len = 16 };
     o->q.qemu = "qemu-ppc64le";
     o->q.runner = default_runner(argv[0]);
     o->q.objdump = "powerpc64le-linux-gnu-objdump";
@@ -110,6 +115,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "--case")) o->only_case = strtol(v, NULL, 0);
         else if (!strcmp(a, "--details")) o->details = (unsigned)strtoul(v, NULL, 0);
         else if (!strcmp(a, "--skip")) o->skip = v;
+        else if (!strcmp(a, "--summary")) o->summary = atoi(v) != 0;
         else if (!strcmp(a, "--len")) {
             if (sscanf(v, "%u-%u", &o->gen.min_len, &o->gen.max_len) != 2)
                 usage();
@@ -170,9 +176,19 @@ static void note_row(void *opaque, const struct cpu *c, int index, uint32_t word
     }
 }
 
+static void note_adjust(void *opaque, const struct insn_def *d, unsigned mask)
+{
+    struct row_stats *rows = opaque;
+    for (unsigned i = 0; i < qadjust_count; i++)
+        if (mask & (1u << i))
+            rows[d - insn_table].adjusted[i]++;
+}
+
 static void run_ppcrr_all(struct run *r)
 {
     struct seen_ctx s = { calloc(insn_table_size, 1), r->rows };
+    r->m.on_adjust = note_adjust;          /* counted on the main runs only */
+    r->m.adjust_opaque = r->rows;
     r->fails = calloc(r->n, sizeof *r->fails);
     if (!s.seen || !r->fails)
         tap_bail("out of memory");
@@ -185,6 +201,7 @@ static void run_ppcrr_all(struct run *r)
             r->fails[r->nfails++] = (struct failure){ .index = i, .lo = 0, .hi = r->cases[i].stop,
                                                       .culprit = -1, .row = -1 };
     }
+    r->m.on_adjust = NULL;
     free(s.seen);
 }
 
@@ -235,7 +252,8 @@ static bool bisect(struct run *r)
 struct diff_ctx {
     struct qknown_ctx x;
     int culprit;
-    const struct qknown *found;
+    const struct qknown *found[QKNOWN_MAX];
+    unsigned nfound;
 };
 
 static void check_documented(void *opaque, const struct cpu *c, int index, uint32_t word)
@@ -246,15 +264,28 @@ static void check_documented(void *opaque, const struct cpu *c, int index, uint3
         return;
     d->x.c = c;
     d->x.word = word;
-    const struct qknown *q = qknown_find(def->mnemonic, &d->x);
-    if (index == d->culprit)
-        d->found = q;
+    const struct qknown *found[QKNOWN_MAX];
+    unsigned n = qknown_match(def, &d->x, found);
+    if (index == d->culprit) {
+        memcpy(d->found, found, sizeof found);
+        d->nfound = n;
+        qp_capture(c, &d->x.before);
+    }
 }
 
 /* Names the culprit row of each failure and whether a documented
- * difference covers it (from the state ppcrr ran the culprit in). */
+ * difference covers it: an entry that applies to the state ppcrr ran the
+ * culprit in and, if it has an `explains` check, accounts for everything
+ * that differs right after the culprit (one more QEMU run over all
+ * failures gives those states). */
 static void classify(struct run *r)
 {
+    struct qc_case *v = calloc(r->nfails + 1, sizeof *v);
+    struct qc_result *vq = calloc(r->nfails + 1, sizeof *vq), *vp = calloc(r->nfails + 1, sizeof *vp);
+    unsigned *which = calloc(r->nfails + 1, sizeof *which);
+    if (!v || !vq || !vp || !which)
+        tap_bail("out of memory");
+    unsigned n = 0;
     for (unsigned k = 0; k < r->nfails; k++) {
         struct failure *f = &r->fails[k];
         const struct qc_case *c = &r->cases[f->index];
@@ -265,17 +296,37 @@ static void classify(struct run *r)
         if (!d || qgen_exclusion(d))
             continue;             /* not a generated instruction: the harness's */
         f->row = (int)(d - insn_table);
-        struct diff_ctx dc = { .culprit = f->culprit };
-        struct qc_case v = variant(c, f->lo + 1);
-        struct qc_result res;
-        qp_run(&r->m, &v, &res, check_documented, &dc);
-        f->todo = dc.found;
+        which[n] = k;
+        v[n++] = variant(c, f->lo + 1);
+    }
+    if (n && !qemu_run_cases(&r->o.q, v, n, vq))
+        tap_bail("QEMU stopped working while classifying the mismatches");
+    for (unsigned i = 0; i < n; i++) {
+        struct failure *f = &r->fails[which[i]];
+        struct diff_ctx *dc = calloc(1, sizeof *dc);
+        if (!dc)
+            tap_bail("out of memory");
+        dc->culprit = f->culprit;
+        qp_run(&r->m, &v[i], &vp[i], check_documented, dc);
+        qc_diff_signature(f->sig, sizeof f->sig, &vq[i], &vp[i]);
+        if (dc->x.before.fpscr & (1ull << 30)) {     /* worth knowing when reading them */
+            size_t len = strlen(f->sig);
+            snprintf(f->sig + len, sizeof f->sig - len, " (FEX was 1)");
+        }
+        for (unsigned q = 0; q < dc->nfound && !f->todo; q++)
+            if (!dc->found[q]->explains || dc->found[q]->explains(&dc->x, &vq[i], &vp[i]))
+                f->todo = dc->found[q];
+        free(dc);
         struct row_stats *s = &r->rows[f->row];
         if (f->todo)
             s->todos[f->todo - qknown_table]++;
         else
             s->fails++;
     }
+    free(v);
+    free(vq);
+    free(vp);
+    free(which);
 }
 
 /* ---- reports ---- */
@@ -327,6 +378,13 @@ static void report_rows(struct run *r)
         for (unsigned q = 0; q < qknown_count; q++)
             if (s->todos[q])
                 todo_point(d, s->todos[q], &qknown_table[q]);
+        for (unsigned q = 0; q < qadjust_count; q++)
+            if (s->adjusted[q]) {
+                printf("not ok %d - %s: %u %s adjusted to QEMU's # TODO %s\n", ++tap_count_,
+                       d->mnemonic, s->adjusted[q], s->adjusted[q] == 1 ? "execution" : "executions",
+                       qadjust_table[q].what);
+                printf("#   decided by Power ISA 2.07 %s\n", qadjust_table[q].isa);
+            }
     }
 }
 
@@ -436,6 +494,41 @@ static void check_coverage(struct run *r)
            miss ? "; never:" : "", missing);
 }
 
+/* --summary: every mismatch as "mnemonic: what differs right after it",
+ * then how often each such line occurs. */
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void print_summary(struct run *r)
+{
+    char **lines = calloc(r->nfails + 1, sizeof *lines);
+    unsigned n = 0;
+    for (unsigned k = 0; k < r->nfails; k++) {
+        const struct failure *f = &r->fails[k];
+        if (f->row < 0 || !lines)
+            continue;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s%s: %s", insn_table[f->row].mnemonic, f->todo ? " (TODO)" : "",
+                 f->sig);
+        lines[n++] = strdup(buf);
+        tap_diag("mismatch: case %u word %08x: %s", r->cases[f->index].id,
+                 r->cases[f->index].words[f->culprit], buf);
+    }
+    qsort(lines, n, sizeof *lines, by_text);
+    for (unsigned i = 0; i < n;) {
+        unsigned j = i;
+        while (j < n && !strcmp(lines[j], lines[i]))
+            j++;
+        tap_diag("summary: %5u  %s", j - i, lines[i]);
+        i = j;
+    }
+    for (unsigned i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
 int main(int argc, char **argv)
 {
     struct run r;
@@ -465,9 +558,12 @@ int main(int argc, char **argv)
     report_rows(&r);
     report_harness(&r);
     check_coverage(&r);
-    if (r.o.only_case >= 0 && r.nfails == 0)
-        report_case(&r.o.q, &r.cases[0], -1, &r.qres[0], &r.pres[0], NULL, NULL);
+    if (r.o.only_case >= 0 && (r.nfails == 0 || r.fails[0].todo))
+        report_case(&r.o.q, &r.cases[0], r.nfails ? r.fails[0].culprit : -1, &r.qres[0],
+                    &r.pres[0], NULL, NULL);
 
+    if (r.o.summary)
+        print_summary(&r);
     unsigned todo = 0;
     uint64_t executed = 0;
     for (unsigned f = 0; f < r.nfails; f++)

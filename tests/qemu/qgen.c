@@ -514,6 +514,14 @@ static uint64_t initial_fpscr(struct rng *r)
         f |= rnd(r) & 0xf8;                                       /* VE OE UE ZE XE */
     if (chance(r, 50))
         f |= rnd(r) & 0x0007f000;                                 /* FR FI FPRF */
+    /* An enabled exception already pending (FEX = 1) is a state a process
+     * rarely gets into (the exception would have interrupted): mostly
+     * clear the exception bits whose enable is on. */
+    if (((f >> 25) & (f >> 3) & 0x1f) && chance(r, 85)) {
+        f &= ~((f & 0xf0) << 21);                                 /* OE..XE -> OX..XX */
+        if (f & 0x80)                                             /* VE */
+            f &= ~0x01f80700ull;
+    }
     if (f & 0x01f80700ull)
         f |= 1ull << 29;                                          /* VX */
     if ((f >> 25) & (f >> 3) & 0x1f)

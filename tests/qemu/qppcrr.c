@@ -94,9 +94,11 @@ static void load_case(struct qp_machine *m, const struct qc_case *c)
     struct cpu *cpu = &m->cpu;
     cpu_init(cpu, &m->mem, 0);
     m->cpu_live = true;
-    /* FP, VMX and VSX on, as Linux turns them on at a process's first use
-     * (MSR[FE0|FE1] stay 0: enabled FP exceptions only set FEX). */
-    cpu->msr[0] = MSR_SF | MSR_LE | MSR_PR | MSR_ME | MSR_FP | MSR_VEC | MSR_VSX;
+    /* FP, VMX and VSX on, as Linux turns them on at a process's first use.
+     * FE0 = FE1 = 1 (precise FP-enabled exceptions, a process's choice with
+     * prctl(PR_SET_FPEXC)): QEMU 7.2 linux-user runs every process so, and
+     * delivers SIGFPE for an enabled exception. */
+    cpu->msr[0] = MSR_SF | MSR_LE | MSR_PR | MSR_ME | MSR_FP | MSR_VEC | MSR_VSX | MSR_FE0 | MSR_FE1;
     cpu->fscr[0] = FSCR_TAR;
     memcpy(cpu->gpr, c->regs.gpr, sizeof cpu->gpr);
     cpu->cr[0] = c->regs.cr;
@@ -136,28 +138,45 @@ void qp_run(struct qp_machine *m, const struct qc_case *c, struct qc_result *r,
         }
         uint32_t word = 0;
         memory_read(&m->mem, nip, &word, 4);
+        uint64_t fpscr_before = cpu->fpscr[0];
         cpu_run(cpu, 1);
+        const struct insn_def *d = decode_word(word);
         if (!(cpu->msr[0] & MSR_PR)) {     /* an interrupt was taken */
             r->signo = signal_for(cpu->nip[0], cpu->srr1[0]);
+            /* An enabled overflow, underflow or inexact exception still
+             * writes the target (QEMU too): adjust it as below. An enabled
+             * invalid operation or zero divide writes nothing. */
+            uint64_t f = cpu->fpscr[0];
+            bool invalid_or_zdiv = ((f & 0x01f80700ull) && (f & 0x80)) || ((f & (1ull << 26)) && (f & 0x10));
+            if (d && r->signo == QC_SIGFPE && !invalid_or_zdiv) {
+                unsigned adjusted = qknown_adjust(cpu, d, word, fpscr_before);
+                if (adjusted && m->on_adjust)
+                    m->on_adjust(m->adjust_opaque, d, adjusted);
+            }
             cpu->nip[0] = cpu->srr0[0];
             break;
         }
-        const struct insn_def *d = decode_word(word);
-        if (d)
-            qknown_adopt_undefined(cpu, d, word);
+        unsigned adjusted = d ? qknown_adjust(cpu, d, word, fpscr_before) : 0;
+        if (adjusted && m->on_adjust)
+            m->on_adjust(m->adjust_opaque, d, adjusted);
     }
     r->nip = cpu->nip[0];
-    memcpy(r->regs.gpr, cpu->gpr, sizeof r->regs.gpr);
-    r->regs.cr = cpu->cr[0];
-    r->regs.xer = cpu->xer[0];
-    r->regs.lr = cpu->lr[0];
-    r->regs.ctr = cpu->ctr[0];
-    r->regs.tar = cpu->tar[0];
-    memcpy(r->regs.vsr, cpu->vsr, sizeof r->regs.vsr);
-    r->regs.fpscr = cpu->fpscr[0];
-    r->regs.vscr = cpu->vscr[0];
-    r->regs.vrsave = cpu->vrsave[0];
+    qp_capture(cpu, &r->regs);
     memory_read(&m->mem, QC_DATA_ADDR, r->data, QC_DATA_SIZE);
+}
+
+void qp_capture(const struct cpu *cpu, struct qc_regs *r)
+{
+    memcpy(r->gpr, cpu->gpr, sizeof r->gpr);
+    r->cr = cpu->cr[0];
+    r->xer = cpu->xer[0];
+    r->lr = cpu->lr[0];
+    r->ctr = cpu->ctr[0];
+    r->tar = cpu->tar[0];
+    memcpy(r->vsr, cpu->vsr, sizeof r->vsr);
+    r->fpscr = cpu->fpscr[0];
+    r->vscr = cpu->vscr[0];
+    r->vrsave = cpu->vrsave[0];
 }
 
 bool qc_same(const struct qc_result *a, const struct qc_result *b)
@@ -316,4 +335,56 @@ unsigned qc_print_differences(FILE *out, const char *prefix, const struct qc_cas
         }
     n += print_vector_differences(out, prefix, &q->regs, &p->regs);
     return n + print_data_differences(out, prefix, q, p);
+}
+
+void qc_diff_signature(char *buf, size_t len, const struct qc_result *a, const struct qc_result *b)
+{
+    const struct qc_regs *x = &a->regs, *y = &b->regs;
+    size_t n = 0;
+    buf[0] = 0;
+#define ADD(...) (n += (size_t)snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
+    if (a->signo != b->signo || a->nip != b->nip)
+        ADD(" stop(qemu %s, ppcrr %s)", qc_signal_name(a->signo), qc_signal_name(b->signo));
+    if (memcmp(x->gpr, y->gpr, sizeof x->gpr))
+        ADD(" gpr");
+    if ((uint32_t)x->cr != (uint32_t)y->cr)
+        ADD(" cr");
+    if ((x->xer ^ y->xer) & QC_XER_COMPARED)
+        ADD(" xer");
+    if (x->lr != y->lr || x->ctr != y->ctr || x->tar != y->tar)
+        ADD(" lr/ctr/tar");
+    bool dw0 = false, dw1 = false;
+    for (unsigned i = 0; i < 64; i++) {
+        dw0 |= x->vsr[2 * i] != y->vsr[2 * i];
+        dw1 |= x->vsr[2 * i + 1] != y->vsr[2 * i + 1];
+    }
+    if (dw0 || dw1)
+        ADD(" vsr%s", dw0 && dw1 ? "" : dw0 ? ".dw0" : ".dw1");
+    if (x->fpscr != y->fpscr) {
+        ADD(" fpscr:");
+        uint64_t d = x->fpscr ^ y->fpscr;
+        const char *sep = "";
+        if (d & 3) {
+            ADD("RN");
+            sep = ",";
+        }
+        if (d >> 32) {
+            ADD("%shigh", sep);
+            sep = ",";
+        }
+        for (size_t i = 0; i < sizeof fpscr_bits / sizeof fpscr_bits[0]; i++)
+            if (d & fpscr_bits[i].bit) {
+                ADD("%s%s%s", sep, fpscr_bits[i].name, (x->fpscr & fpscr_bits[i].bit) ? "(q)" : "(p)");
+                sep = ",";
+            }
+    }
+    if ((x->vscr ^ y->vscr) & QC_VSCR_BITS)
+        ADD(" vscr");
+    if ((uint32_t)x->vrsave != (uint32_t)y->vrsave)
+        ADD(" vrsave");
+    if (memcmp(a->data, b->data, QC_DATA_SIZE))
+        ADD(" data");
+#undef ADD
+    if (n && buf[0] == ' ')
+        memmove(buf, buf + 1, strlen(buf));
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "emu/cpu/cpu.h"
+#include "emu/cpu/insn.h"
 #include "tests/qemu/qcase.h"
 
 /* RAM from 0 up to the end of the data area: a lazily backed mapping,
@@ -18,6 +19,10 @@ struct qp_machine {
     struct guest_memory mem;
     struct cpu cpu;
     bool cpu_live;
+    /* Called when the adjustments of qknown.h (mask: which) changed the
+     * state after an instruction of row D; NULL: not told. */
+    void (*on_adjust)(void *opaque, const struct insn_def *d, unsigned mask);
+    void *adjust_opaque;
 };
 
 bool qp_init(struct qp_machine *m);
@@ -35,6 +40,9 @@ typedef void (*qp_before_fn)(void *opaque, const struct cpu *c, int index, uint3
 void qp_run(struct qp_machine *m, const struct qc_case *c, struct qc_result *r,
             qp_before_fn before, void *opaque);
 
+/* The compared state of C, as a result holds it. */
+void qp_capture(const struct cpu *c, struct qc_regs *r);
+
 /* XER bits compared: SO, OV, CA, OV32, CA32 and the byte count. */
 #define QC_XER_COMPARED 0xe00c007full
 
@@ -48,6 +56,10 @@ bool qc_same(const struct qc_result *a, const struct qc_result *b);
 /* One line per difference, each starting with PREFIX; returns how many. */
 unsigned qc_print_differences(FILE *out, const char *prefix, const struct qc_case *c,
                               const struct qc_result *qemu, const struct qc_result *ppcrr);
+
+/* What differs between A and B, in a few words: "fpscr:FX,FR vsr.dw1" (for
+ * grouping mismatches). */
+void qc_diff_signature(char *buf, size_t len, const struct qc_result *a, const struct qc_result *b);
 
 /* "SIGILL", "none", ... */
 const char *qc_signal_name(int signo);

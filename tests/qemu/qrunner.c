@@ -204,6 +204,11 @@ static void map_fixed(uint64_t addr, uint64_t size, int prot)
  * whole FPSCR could raise an enabled exception in the runner. */
 static void set_rounding_mode(unsigned rn)
 {
+    /* Also clear QEMU's accumulated softfloat exception flags: some QEMU
+     * 7.2 helpers (the VSX estimates) do not reset them first, so a flag a
+     * previous case raised would leak into this one. 0 + 0 raises none,
+     * and the FPSCR bits it sets are replaced from the frame. */
+    __asm__ volatile("xxlxor 0,0,0\n\tfadd 0,0,0" : : : "fr0", "vs0");
     switch (rn) {
     case 0: __asm__ volatile("mtfsfi 7,0"); break;
     case 1: __asm__ volatile("mtfsfi 7,1"); break;
