@@ -52,11 +52,30 @@ static inline void set_cr1(struct cpu *c)
     cr_set_field(c, 1, (unsigned)(c->fpscr[0] >> 28) & 0xf);
 }
 
-/* The floating-point enabled exception program interrupt, if FEX is set
- * and MSR[FE0 FE1] asks for it. */
+/* The floating-point enabled exception program interrupt (Book III-S
+ * 6.5.9), for the move-to-FPSCR instructions: taken when FEX is 1 after
+ * the move -- an exception bit and its enable both 1 -- and MSR[FE0 FE1]
+ * asks for it. */
 static inline void fp_enabled_exception(struct cpu *c)
 {
     if ((c->fpscr[0] & FPSCR_FEX) && (c->msr[0] & (MSR_FE0 | MSR_FE1)))
+        cpu_program_interrupt(c, SRR1_PROGRAM_FP);
+}
+
+/* The same interrupt for every other instruction: taken when the
+ * instruction itself caused an exception whose enable bit is 1 (RAISED:
+ * the exception bits it caused, already set or not, with FI standing for
+ * XX), not merely because FEX is still 1 from an earlier instruction.
+ * Book I 4.4 and III-S 6.5.9 tie the interrupt to the instruction that
+ * causes the enabled exception; QEMU does the same. */
+static inline void fp_enabled_exception_caused(struct cpu *c, uint64_t raised)
+{
+    if (raised & FPSCR_VX_ALL)
+        raised |= FPSCR_VX;
+    if (raised & FPSCR_FI)
+        raised |= FPSCR_XX;
+    /* VX, OX, UX, ZX, XX sit 22 bits above their enables VE, OE, UE, ZE, XE. */
+    if (((raised >> 22) & c->fpscr[0] & 0xf8) && (c->msr[0] & (MSR_FE0 | MSR_FE1)))
         cpu_program_interrupt(c, SRR1_PROGRAM_FP);
 }
 

@@ -261,8 +261,7 @@ static void fp_compare(struct cpu *c, uint32_t insn, bool ordered)
     }
     if (raised) {
         fpscr_raise(c, raised);
-        if (c->fpscr[0] & FPSCR_VE)
-            fp_enabled_exception(c);
+        fp_enabled_exception_caused(c, raised);
     }
 }
 
@@ -417,7 +416,7 @@ static void fp_arith_done(struct cpu *c, uint32_t insn, const struct fpu_status 
     uint32_t low = fpu_fpscr_update((uint32_t)c->fpscr[0], st, true, fprf);
     c->fpscr[0] = (c->fpscr[0] & ~0xffffffffull) | low;
     record(c, insn);
-    fp_enabled_exception(c);
+    fp_enabled_exception_caused(c, st->flags);
 }
 
 ALWAYS_INLINE struct fpu_status fp_status(struct cpu *c)

@@ -365,9 +365,17 @@ void insn_mtvscr(struct cpu *c, uint32_t insn)
 }
 
 /* dst, dstt, dstst, dststt, dss, dssall: hints about data streams, which
- * touch no architected state. QEMU likewise executes them as no-ops, with
- * no facility check. */
-void insn_vmx_stream_hint(struct cpu *c, uint32_t insn)
+ * touch no architected state, so no-ops -- with no facility check, as in
+ * QEMU. A touch names its stream's start in (RA), and RA = 0 is an invalid
+ * form there (QEMU raises an illegal instruction for it, checked by the
+ * differential test). */
+void insn_vmx_stream_touch(struct cpu *c, uint32_t insn)
+{
+    if (f_ra(insn) == 0)
+        insn_illegal(c, insn);
+}
+
+void insn_vmx_stream_stop(struct cpu *c, uint32_t insn)
 {
     (void)c;
     (void)insn;

@@ -53,12 +53,13 @@ ALWAYS_INLINE struct fpu_status vsx_status(const struct cpu *c)
 }
 
 /* Folds ST into the FPSCR's low word (fpu_fpscr_update) and takes the
- * enabled-exception program interrupt if FEX asks for it. */
+ * enabled-exception program interrupt if the instruction caused an
+ * enabled exception. */
 static void vsx_fpscr_fold(struct cpu *c, const struct fpu_status *st, bool set_frfi, int fprf)
 {
     uint32_t low = fpu_fpscr_update((uint32_t)c->fpscr[0], st, set_frfi, fprf);
     c->fpscr[0] = (c->fpscr[0] & ~0xffffffffull) | low;
-    fp_enabled_exception(c);
+    fp_enabled_exception_caused(c, st->flags);
 }
 
 /* ---- scalar ---- */
