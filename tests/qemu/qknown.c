@@ -281,6 +281,66 @@ static bool enabled_exception_state(const struct qknown_ctx *x, const struct qc_
     return ok;
 }
 
+/* mtfsb1 29 (NI) when FEX is 1 (the enabled-exception interrupt after
+ * the FPSCR move): QEMU 7.2 ignores NI as it always does, but the harness
+ * adjusts (drop_ni) only instructions that complete without an interrupt.
+ * Found with seeds 3 and 4 (case 9659). */
+static bool mtfsb1_ni(struct qknown_ctx *x)
+{
+    return f_bt(x->word) == 29 && !(x->c->fpscr[0] & NI);
+}
+
+static bool only_ni_by_ppcrr(const struct qknown_ctx *x, const struct qc_result *q,
+                             const struct qc_result *p)
+{
+    (void)x;
+    return (p->regs.fpscr & NI) && !(q->regs.fpscr & NI) && differs_only(q, p, NI, false, 0);
+}
+
+/* QEMU 7.2 declares the xvcmp* helpers TCG_CALL_NO_RWG (they touch no
+ * TCG globals) although they set VXSNAN, VXVC, VX and FX in env->fpscr;
+ * so a later instruction of the same translation block may read the
+ * FPSCR global's stale copy: an Rc = 1 floating-point instruction then
+ * sets CR1 from the FPSCR as it was before the compare. Found with seed
+ * 4, case 16686 (xvcmpgesp. of a NaN, then fcpsgn.). */
+static bool vsx_compare_marks(struct qknown_ctx *x)
+{
+    const struct insn_def *d = decode_word(x->word);
+    if (!d || d->primary != 60 || strncmp(d->mnemonic, "xvcmp", 5))
+        return false;
+    bool sp = d->mnemonic[strlen(d->mnemonic) - 2] == 's';
+    const uint64_t *a = &x->c->vsr[2 * f_xa(x->word)], *b = &x->c->vsr[2 * f_xb(x->word)];
+    for (unsigned k = 0; k < 2; k++) {
+        for (unsigned h = 0; sp && h < 2; h++) {
+            uint32_t ea = (uint32_t)(a[k] >> (32 * h)), eb = (uint32_t)(b[k] >> (32 * h));
+            if (((ea & 0x7f800000) == 0x7f800000 && (ea & 0x7fffff)) ||
+                ((eb & 0x7f800000) == 0x7f800000 && (eb & 0x7fffff)))
+                x->sticky |= QKNOWN_VSX_CMP_FPSCR;
+        }
+        if (!sp && (is_nan(a[k]) || is_nan(b[k])))
+            x->sticky |= QKNOWN_VSX_CMP_FPSCR;
+    }
+    return false;
+}
+
+static bool fp_record_after_vsx_compare(struct qknown_ctx *x)
+{
+    const struct insn_def *d = decode_word(x->word);
+    return (x->sticky & QKNOWN_VSX_CMP_FPSCR) && d && (d->primary == 59 || d->primary == 63) &&
+           (d->flags & INSN_RC) && rc(x->word);
+}
+
+/* Only CR1 differs, and ppcrr's is the ISA's: FPSCR[FX FEX VX OX]. */
+static bool stale_cr1(const struct qknown_ctx *x, const struct qc_result *q,
+                      const struct qc_result *p)
+{
+    (void)x;
+    uint32_t cr1 = ((uint32_t)p->regs.cr >> 24) & 0xf;
+    return cr1 == (((uint32_t)p->regs.fpscr >> 28) & 0xf) &&
+           ((uint32_t)q->regs.cr ^ (uint32_t)p->regs.cr) & 0x0f000000u &&
+           differs_only(q, p, 0, true, 0);
+}
+
 /* ---- VSX (Book I ch. 7): what the vsx_fp helper found, checked here ---- */
 
 static bool rounding_neighbours(uint64_t a, uint64_t b);
@@ -325,6 +385,41 @@ static bool only_ux_by_ppcrr(const struct qknown_ctx *x, const struct qc_result 
     (void)x;
     return (p->regs.fpscr & B(27)) && !(q->regs.fpscr & B(27)) &&
            differs_only(q, p, B(27) | FR | FI, false, 0);
+}
+
+/* QEMU's target of an xv* row holds an overflowed element (an infinity or
+ * the largest finite number of the format) and an underflowed one (a
+ * zero or a denormal). */
+static bool overflow_and_underflow_elements(const struct insn_def *d, uint32_t word,
+                                            const uint64_t *vsr)
+{
+    const uint64_t *v = &vsr[2 * f_xt(word)];
+    size_t len = strlen(d->mnemonic);
+    bool sp = len > 2 && !strcmp(d->mnemonic + len - 2, "sp");
+    bool big = false, tiny = false;
+    for (unsigned k = 0; k < (sp ? 4u : 2u); k++) {
+        uint64_t mag = sp ? (uint32_t)(v[k / 2] >> (32 * (k % 2))) & 0x7fffffffu
+                          : v[k] & ~B(63);
+        uint64_t inf = sp ? 0x7f800000u : 0x7ff0000000000000ull;
+        uint64_t min_normal = sp ? 0x00800000u : 0x0010000000000000ull;
+        big |= mag == inf || mag == inf - 1;
+        tiny |= mag < min_normal;
+    }
+    return big && tiny;
+}
+
+/* The same with UE = 1: the underflow QEMU does not record is enabled, so
+ * the ISA interrupts (target unchanged) and QEMU does not. Found with
+ * seeds 4 and 5 (xvcvdpsp, cases 12196 and 7335) and 6 (xvmaddasp, case
+ * 12280). */
+static bool missed_enabled_underflow(const struct qknown_ctx *x, const struct qc_result *q,
+                                     const struct qc_result *p)
+{
+    const struct insn_def *d = decode_word(x->word);
+    return d && (x->before.fpscr & B(5)) && q->signo == 0 && p->signo == QC_SIGFPE &&
+           (p->regs.fpscr & UX) && (q->regs.fpscr & OX) &&
+           (!(q->regs.fpscr & UX) || (x->before.fpscr & UX)) &&
+           overflow_and_underflow_elements(d, x->word, q->regs.vsr);
 }
 
 /* The vector conversions to integer: an element after a NaN element gets
@@ -486,17 +581,22 @@ static bool estimate_xe(struct qknown_ctx *x)
 
 /* A VSX estimate of a zero with ZE = 1: a zero divide, enabled, so the
  * interrupt (ISA); QEMU 7.2 signals no ZX for them. */
+static bool vsx_estimate_of_zero(const struct insn_def *d, uint32_t word, const uint64_t *vsr);
+
 static bool vsx_estimate_ze(struct qknown_ctx *x)
 {
     const struct insn_def *d = decode_word(x->word);
-    return d && d->primary == 60 && is_estimate_row(d) && (x->c->fpscr[0] & B(4));
+    return d && (x->c->fpscr[0] & B(4)) && vsx_estimate_of_zero(d, x->word, x->c->vsr);
 }
 
+/* ZX may have been 1 already (then QEMU's is too): the enabled zero
+ * divide interrupts all the same. Found with seed 3, case 1269
+ * (xvrsqrtesp of four zeros, ZE = 1, ZX already set). */
 static bool ppcrr_interrupts_for_zx(const struct qknown_ctx *x, const struct qc_result *q,
                                    const struct qc_result *p)
 {
-    (void)x;
-    return q->signo == 0 && p->signo == QC_SIGFPE && (p->regs.fpscr & ZX) && !(q->regs.fpscr & ZX);
+    return q->signo == 0 && p->signo == QC_SIGFPE && (p->regs.fpscr & ZX) &&
+           (!(q->regs.fpscr & ZX) || (x->before.fpscr & ZX));
 }
 
 /* The VSX estimate of row D with an element of XB (in state V) that is a
@@ -583,22 +683,86 @@ static bool one_ulp_in_frt(const struct qknown_ctx *x, const struct qc_result *q
  * handling does. */
 static bool ue_on(struct qknown_ctx *x) { return fp_arith(x) && (x->c->fpscr[0] & B(5)); }
 
+/* Whether QEMU's target of row D holds a tiny element (a denormal of the
+ * result's format; for the single-precision results in double format, a
+ * nonzero value below 2^-126). */
+static bool has_tiny_element(const struct insn_def *d, uint32_t word, const uint64_t *vsr)
+{
+    bool whole;
+    unsigned t = target_of(d, word, &whole);
+    const uint64_t *v = &vsr[2 * t];
+    size_t len = strlen(d->mnemonic);
+    bool sp = len > 2 && !strcmp(d->mnemonic + len - 2, "sp");
+    if (whole) {
+        for (unsigned k = 0; k < 4; k++) {
+            if (sp) {
+                uint32_t w = (uint32_t)(v[k / 2] >> (32 * (k % 2)));
+                if (!(w & 0x7f800000) && (w & 0x7fffff))
+                    return true;
+            } else if (k < 2 && !((v[k] >> 52) & 0x7ff) && (v[k] << 12)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    bool single = d->primary == 59 || qgen_same_mnemonic(d->mnemonic, "frsp") ||
+                  (d->primary == 60 && sp);
+    unsigned e = (v[0] >> 52) & 0x7ff;
+    return (v[0] << 1) && (single ? e <= 896 : e == 0);
+}
+
+/* UX may have been 1 already: the interrupt is the exception's, whatever
+ * the sticky bit held (Book I 4.4: an enabled exception that occurs
+ * interrupts). Found with seed 4, case 2620 (xvaddsp, the exact sum of
+ * two single denormals, UE = 1 and UX already set). */
 static bool exact_tiny_underflow(const struct qknown_ctx *x, const struct qc_result *q,
                                  const struct qc_result *p)
 {
-    return q->signo == 0 && p->signo == QC_SIGFPE && (p->regs.fpscr & B(27)) &&
-           !(x->before.fpscr & B(27)) && !(q->regs.fpscr & B(27));
+    const struct insn_def *d = decode_word(x->word);
+    bool ux_before = x->before.fpscr & UX;
+    return q->signo == 0 && p->signo == QC_SIGFPE && (p->regs.fpscr & UX) &&
+           (ux_before || !(q->regs.fpscr & UX)) && d &&
+           has_tiny_element(d, x->word, q->regs.vsr);
 }
 
 /* A multiply-add with infinity times zero and a signalling NaN addend:
  * both invalid-operation causes hold, so the ISA sets VXIMZ and VXSNAN;
  * QEMU 7.2 sets VXIMZ alone. */
+static bool vsr_has_snan(const uint64_t *v, bool vector, bool sp)
+{
+    for (unsigned k = 0; k < (vector ? 2u : 1u); k++) {
+        if (!sp || !vector) {
+            if (is_snan(v[k]))
+                return true;
+            continue;
+        }
+        for (unsigned h = 0; h < 2; h++) {
+            uint32_t e = (uint32_t)(v[k] >> (32 * h));
+            if ((e & 0x7fc00000) == 0x7f800000 && (e & 0x3fffff))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The VSX multiply-adds name XA, XB and XT (the addend or the
+ * multiplicand is XT). Found with seed 6, case 4678 (xvnmsubmsp, 0 times
+ * -infinity with a signalling NaN addend). */
 static bool snan_operand(struct qknown_ctx *x)
 {
     const uint64_t *v = x->c->vsr;
     uint32_t w = x->word;
-    return fp_arith(x) && (is_snan(v[2 * f_ra(w)]) || is_snan(v[2 * f_rb(w)]) ||
-                           is_snan(v[2 * f_rc_reg(w)]));
+    const struct insn_def *d = decode_word(w);
+    if (!d || !fp_arith_row(d))
+        return false;
+    if (d->primary == 60) {
+        size_t len = strlen(d->mnemonic);
+        bool vector = d->mnemonic[1] == 'v', sp = len > 2 && !strcmp(d->mnemonic + len - 2, "sp");
+        return vsr_has_snan(&v[2 * f_xa(w)], vector, sp) ||
+               vsr_has_snan(&v[2 * f_xb(w)], vector, sp) ||
+               vsr_has_snan(&v[2 * f_xt(w)], vector, sp);
+    }
+    return is_snan(v[2 * f_ra(w)]) || is_snan(v[2 * f_rb(w)]) || is_snan(v[2 * f_rc_reg(w)]);
 }
 
 static bool only_vxsnan_by_ppcrr(const struct qknown_ctx *x, const struct qc_result *q,
@@ -879,6 +1043,15 @@ const struct qknown qknown_table[] = {
       "Book I 4.2.2 (every floating-point instruction but mtfsfi and mtfsf sets FX when it "
       "changes an exception bit from 0 to 1) and 4.6.10 (mtfsb1)", mtfsb1_new_exception,
       only_fx_set_by_ppcrr },
+    { "mtfsb1", "mtfsb1 29 (NI) followed by the enabled-exception interrupt (FEX = 1): QEMU "
+      "7.2 leaves NI 0", "Book I 4.2.2 (NI, a control bit) and 4.6.10 (mtfsb1 sets any bit "
+      "but FEX and VX)", mtfsb1_ni, only_ni_by_ppcrr },
+    { NULL, "(marks an xvcmp* of a NaN; never itself the difference)", "",
+      vsx_compare_marks, NULL },
+    { NULL, "Rc = 1 after an xvcmp* of a NaN in the same translation block: QEMU 7.2 sets CR1 "
+      "from the FPSCR as it was before the compare (its helper is declared not to write "
+      "TCG globals)", "Book I 4.6 (Rc = 1: CR1 is FPSCR[FX FEX VX OX] after the instruction) "
+      "and 7.6 (xvcmpgesp & co set VXSNAN, VXVC)", fp_record_after_vsx_compare, stale_cr1 },
     { "fcmpo", "fcmpo with a signalling NaN and VE = 1: QEMU 7.2 sets VXVC (and C)",
       "Book I 4.6.8 (fcmpo: VXVC is set for a signalling NaN only when VE = 0)",
       fcmpo_snan_ve, only_vxvc },
@@ -938,6 +1111,10 @@ const struct qknown qknown_table[] = {
       "Book I 7.6 (the xv* pseudocode does not alter FR or FI)", xv_row, only_fr_fi },
     { NULL, "xv* with one element overflowing and another underflowing: QEMU 7.2 sets OX only",
       "Book I 7.6 (each element's exceptions are recorded: OX and UX)", xv_row, only_ux_by_ppcrr },
+    { NULL, "xv* with one element overflowing and another underflowing, UE = 1: QEMU 7.2 "
+      "records OX only, so it does not take the enabled underflow interrupt",
+      "Book I 7.6 (each element's exceptions are recorded; an enabled one interrupts and "
+      "VSR[XT] is not modified) and 7.4.4", xv_row, missed_enabled_underflow },
     { NULL, "xvcv* to integer: an element after a NaN element gets the NaN's result in QEMU 7.2",
       "Book I 7.6 (xvcvdpsxds & co convert each element on its own)", xvcv_to_int_with_nan,
       target_and_status },
