@@ -292,7 +292,16 @@ static void classify(struct run *r)
         if (f->hi == 0)
             continue;             /* differs before any instruction: the harness */
         f->culprit = (int)f->lo;
-        const struct insn_def *d = decode_word(c->words[f->lo]);
+        /* A word neither side executed is no culprit: when both stopped
+         * with the same signal at an earlier word, that word is. (QEMU
+         * translates the words after it into the same block, so stopping
+         * the case earlier can change what QEMU leaves: seed 12, case
+         * 10173.) The variant still runs up to lo, which shows it. */
+        const struct qc_result *sq = &r->qres[f->index], *sp = &r->pres[f->index];
+        if (sq->signo && sq->signo == sp->signo && sq->nip == sp->nip && sq->nip >= c->code_addr &&
+            (sq->nip - c->code_addr) / 4 < f->lo)
+            f->culprit = (int)((sq->nip - c->code_addr) / 4);
+        const struct insn_def *d = decode_word(c->words[f->culprit]);
         if (!d || qgen_exclusion(d))
             continue;             /* not a generated instruction: the harness's */
         f->row = (int)(d - insn_table);

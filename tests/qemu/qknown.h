@@ -27,6 +27,7 @@ struct qknown_ctx {
 
 #define QKNOWN_XER_RESERVED 0x1u   /* mtspr XER wrote reserved bits */
 #define QKNOWN_VRSAVE_HIGH 0x2u    /* mtspr VRSAVE wrote bits 0:31 */
+#define QKNOWN_VSX_CMP_FPSCR 0x4u  /* an xvcmp* with a NaN element ran (may set VXSNAN, VXVC) */
 
 struct qknown {
     const char *mnemonic;   /* NULL: any row (the predicate decides) */

@@ -45,6 +45,10 @@ static uint32_t xsmindp(unsigned t, unsigned a, unsigned b) { return xx3(168, t,
 static uint32_t xvadddp(unsigned t, unsigned a, unsigned b) { return xx3(96, t, a, b); }
 static uint32_t xvaddsp(unsigned t, unsigned a, unsigned b) { return xx3(64, t, a, b); }
 static uint32_t xvmaxsp(unsigned t, unsigned a, unsigned b) { return xx3(192, t, a, b); }
+static uint32_t xvminsp(unsigned t, unsigned a, unsigned b) { return xx3(200, t, a, b); }
+static uint32_t xvredp(unsigned t, unsigned b) { return xx2(218, t, b); }
+static uint32_t xvresp(unsigned t, unsigned b) { return xx2(154, t, b); }
+static uint32_t xvrsqrtesp(unsigned t, unsigned b) { return xx2(138, t, b); }
 static uint32_t xscvdpsxws(unsigned t, unsigned b) { return xx2(88, t, b); }
 static uint32_t xscvdpuxds(unsigned t, unsigned b) { return xx2(328, t, b); }
 static uint32_t xvcvdpsxds(unsigned t, unsigned b) { return xx2(472, t, b); }
@@ -691,6 +695,90 @@ static void test_fp_additions(void)
     tg_destroy(&g);
 }
 
+/* ---- where QEMU 7.2 differs (tests/qemu/qknown.c): the ISA's answer ---- */
+
+static void test_qemu_differences(void)
+{
+    /* xvmaxsp/xvminsp with UE=1 and a denormal result: the result is the
+     * operand and max/min alter FX and VXSNAN only -- no underflow (QEMU
+     * re-biases the element and signals UX). Seed 1, cases 16678, 10620. */
+    fresh();
+    g.cpu.fpscr[0] = FPSCR_UE | FPSCR_OE | FPSCR_XE;
+    set_vsr(2, 0x40133432b3a379b1ull, 0x8008ef6e31557dd9ull);
+    set_vsr(3, 0xc100000000000800ull, 0x7ff9bac05ac1c8adull);
+    step(xvmaxsp(1, 2, 3));
+    is_u64(dw(1, 0), 0x4013343200000800ull, "xvmaxsp UE=1: +denormal element as it is");
+    is_u64(dw(1, 1), 0x8008ef6e5ac1c8adull, "xvmaxsp UE=1: -denormal element (other a QNaN) as it is");
+    is_u64(g.cpu.fpscr[0], FPSCR_UE | FPSCR_OE | FPSCR_XE, "xvmaxsp UE=1, denormal results: FPSCR unchanged");
+    step(xvminsp(4, 2, 3));
+    is_u64(dw(4, 0), 0xc1000000b3a379b1ull, "xvminsp UE=1: the smaller elements");
+    is_u64(g.cpu.fpscr[0], FPSCR_UE | FPSCR_OE | FPSCR_XE, "xvminsp UE=1: FPSCR unchanged");
+    tg_destroy(&g);
+
+    /* xvredp of +0 (and of 2.0) with OE=XE=1, ZE=0: +infinity and ZX; XX
+     * is not an estimate's (7.6), so no enabled exception (QEMU: no ZX, an
+     * inexact interrupt). Seed 1, case 7994. */
+    fresh();
+    g.cpu.fpscr[0] = FPSCR_OE | FPSCR_XE;
+    set_vsr(2, 0, TWO);
+    step(xvredp(1, 2));
+    is_u64(dw(1, 0), INF, "xvredp of +0: +infinity");
+    ok((dw(1, 1) >> 52) == 0x3fe, "xvredp of 2.0: about 0.5");
+    is_u64(g.cpu.fpscr[0], FPSCR_OE | FPSCR_XE | FPSCR_FX | FPSCR_ZX, "xvredp of +0, ZE=0: FX ZX only");
+    tg_destroy(&g);
+
+    /* xvresp with one element overflowing (1/denormal) and another
+     * underflowing (1/-2.2e38): OX and UX both (QEMU: OX only). Seed 1,
+     * case 1985. */
+    fresh();
+    g.cpu.fpscr[0] = 1;   /* RN = toward zero */
+    set_vsr(2, 0x4f3dfab200000001ull, 0x41d2ceb7ff26bcceull);
+    step(xvresp(1, 2));
+    ok((uint32_t)dw(1, 0) == 0x7f7fffffu, "xvresp RN=1 of a denormal: the largest single");
+    ok(((uint32_t)dw(1, 1) & 0x7f800000u) == 0 && (uint32_t)dw(1, 1) >> 31,
+       "xvresp of -2.2e38: a negative single denormal");
+    ok((g.cpu.fpscr[0] & (FPSCR_OX | FPSCR_UX)) == (FPSCR_OX | FPSCR_UX), "xvresp: OX and UX");
+    tg_destroy(&g);
+
+    /* xvrsqrtesp of zeros with ZE=1 and ZX already 1: the enabled zero
+     * divide still suppresses the target (QEMU writes infinities). Seed
+     * 3, case 1269. */
+    fresh();
+    g.cpu.fpscr[0] = FPSCR_ZE | FPSCR_ZX | FPSCR_FX;
+    set_vsr(1, 0x1111, 0x2222);
+    set_vsr(2, 0, 0);
+    step(xvrsqrtesp(1, 2));
+    ok(dw(1, 0) == 0x1111 && dw(1, 1) == 0x2222, "xvrsqrtesp of zeros, ZE=1, ZX already 1: target unchanged");
+    ok(g.cpu.fpscr[0] & FPSCR_FEX, "xvrsqrtesp of zeros, ZE=1: FEX");
+    tg_destroy(&g);
+
+    /* xvaddsp: the exact sum of two single denormals with UE=1 (UX already
+     * 1) is an enabled underflow: target unchanged (QEMU: none). Seed 4,
+     * case 2620. */
+    fresh();
+    g.cpu.fpscr[0] = FPSCR_UE | FPSCR_UX | FPSCR_FX;
+    set_vsr(1, 0x1111, 0x2222);
+    set_vsr(2, 0x0002e10e3f800000ull, 0x3f8000003f800000ull);
+    set_vsr(3, 0x800e9dc83f800000ull, 0x3f8000003f800000ull);
+    step(xvaddsp(1, 2, 3));
+    ok(dw(1, 0) == 0x1111 && dw(1, 1) == 0x2222, "xvaddsp exact tiny, UE=1: target unchanged");
+    ok(g.cpu.fpscr[0] & FPSCR_FEX, "xvaddsp exact tiny, UE=1: FEX");
+    tg_destroy(&g);
+
+    /* xvcvdpsp with one element overflowing and one underflowing, UE=1:
+     * OX, UX and the enabled underflow (QEMU: OX only, no interrupt).
+     * Seed 5, case 7335. */
+    fresh();
+    g.cpu.fpscr[0] = FPSCR_UE | 3;   /* RN = toward -infinity */
+    set_vsr(1, 0x1111, 0x2222);
+    set_vsr(2, 0x3652f86131a6449cull, 0x6a475d428c4ef062ull);
+    step(xvcvdpsp(1, 2));
+    ok(dw(1, 0) == 0x1111 && dw(1, 1) == 0x2222, "xvcvdpsp overflow + underflow, UE=1: target unchanged");
+    ok((g.cpu.fpscr[0] & (FPSCR_OX | FPSCR_UX | FPSCR_FEX)) == (FPSCR_OX | FPSCR_UX | FPSCR_FEX),
+       "xvcvdpsp overflow + underflow, UE=1: OX UX FEX");
+    tg_destroy(&g);
+}
+
 int main(void)
 {
     decode_init();
@@ -704,5 +792,6 @@ int main(void)
     test_tests();
     test_round();
     test_fp_additions();
+    test_qemu_differences();
     return tap_done();
 }
