@@ -5,7 +5,7 @@
 # and their sha256 recorded), extracts vmlinux and busybox, and builds the
 # initramfs reproducibly (scripts/mkinitramfs.py, /init from
 # scripts/linux-init.sh) into OUT (default build/linux):
-#   OUT/vmlinux  OUT/initramfs.cpio.gz  OUT/SOURCES (package names, versions, sha256)
+#   OUT/vmlinux  OUT/initramfs.cpio.gz  OUT/busybox  OUT/SOURCES (package names, versions, sha256)
 # Needs root (or sudo) once, to add the ppc64el architecture to apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +46,9 @@ trap 'rm -rf "$work"' EXIT
 dpkg-deb -x "$cache/$kdeb" "$work/k"
 dpkg-deb -x "$cache/$bdeb" "$work/b"
 cp "$work"/k/boot/vmlinux-* "$out/vmlinux"
-python3 scripts/mkinitramfs.py "$out/initramfs.cpio.gz" --busybox "$work/b/bin/busybox" --init scripts/linux-init.sh
+cp "$work/b/bin/busybox" "$out/busybox"     # for the qemu-ppc64le oracle of the linux suite
+python3 scripts/mkinitramfs.py "$out/initramfs.cpio.gz" --busybox "$work/b/bin/busybox" \
+    --init scripts/linux-init.sh --add checks.sh=scripts/linux-checks.sh
 {
     for d in "$kdeb" "$bdeb"; do
         echo "$(dpkg-deb -f "$cache/$d" Package) $(dpkg-deb -f "$cache/$d" Version) $(sha256sum "$cache/$d" | cut -d' ' -f1)"

@@ -4,11 +4,12 @@ sorted by name, every timestamp, owner and inode number fixed, gzip with
 no name and mtime 0 -- the same inputs give the same bytes, so a recorded
 Linux boot's image sha256 stays valid across rebuilds.
 
-  mkinitramfs.py OUT.cpio.gz --busybox PATH --init PATH
+  mkinitramfs.py OUT.cpio.gz --busybox PATH --init PATH [--add NAME=PATH ...]
 
 The archive holds /init, /bin/busybox (the applets are linked at boot by
-`busybox --install`), the directories /init needs, and /dev/console (the
-kernel opens it for init's stdin/stdout before any devtmpfs exists).
+`busybox --install`), the directories /init needs, /dev/console (the
+kernel opens it for init's stdin/stdout before any devtmpfs exists), and
+each --add file at /NAME (executable).
 """
 import argparse
 import gzip
@@ -30,7 +31,7 @@ def entry(ino, mode, name, content=b"", rdev=(0, 0)):
     return data + b"\0" * (-len(data) % 4)
 
 
-def build(busybox, init):
+def build(busybox, init, extra=()):
     files = {
         "bin": (stat.S_IFDIR | 0o755, b""),
         "dev": (stat.S_IFDIR | 0o755, b""),
@@ -44,6 +45,8 @@ def build(busybox, init):
         "bin/busybox": (stat.S_IFREG | 0o755, busybox),
         "init": (stat.S_IFREG | 0o755, init),
     }
+    for name, content in extra:
+        files[name] = (stat.S_IFREG | 0o755, content)
     out = io.BytesIO()
     ino = 1
     for name in sorted(files):
@@ -60,8 +63,15 @@ def main():
     p.add_argument("out")
     p.add_argument("--busybox", required=True)
     p.add_argument("--init", required=True)
+    p.add_argument("--add", action="append", default=[], metavar="NAME=PATH")
     a = p.parse_args()
-    archive = build(open(a.busybox, "rb").read(), open(a.init, "rb").read())
+    extra = []
+    for spec in a.add:
+        name, _, path = spec.partition("=")
+        if not name or not path or name.startswith("/"):
+            p.error("--add wants NAME=PATH with a relative NAME, got %r" % spec)
+        extra.append((name, open(path, "rb").read()))
+    archive = build(open(a.busybox, "rb").read(), open(a.init, "rb").read(), extra)
     with open(a.out, "wb") as f:
         with gzip.GzipFile(fileobj=f, mode="wb", filename="", mtime=0, compresslevel=9) as g:
             g.write(archive)

@@ -3,10 +3,12 @@
 # busybox initramfs scripts/fetch-linux.sh builds, whose /init prints
 # BOOT-OK, runs a few commands and powers off (scripts/linux-init.sh).
 #
-#   test_linux.sh boot   PPCRR LINUXDIR [QEMU]  one vCPU: marker, exit 0, the
-#                                               commands' output checked on the
-#                                               host, and no kernel warning QEMU's
-#                                               pseries boot does not print
+#   test_linux.sh boot   PPCRR LINUXDIR [QEMU [QEMU_USER]]
+#                        one vCPU: marker, exit 0, the commands' output
+#                        checked on the host, the CHECK lines of
+#                        scripts/linux-checks.sh equal to what the same busybox
+#                        prints under QEMU_USER (qemu-ppc64le), and no kernel
+#                        warning QEMU's pseries boot does not print
 #   test_linux.sh smp N  PPCRR LINUXDIR         N vCPUs, all online
 #   test_linux.sh replay PPCRR LINUXDIR         record, replay (no divergence,
 #                                               same console), record again (same
@@ -18,7 +20,8 @@ set -u
 mode=$1; shift
 smp=1
 if [ "$mode" = smp ]; then smp=$1; shift; fi
-ppcrr=$1 linux=$2 qemu=${3:-}
+ppcrr=$1 linux=$2 qemu=${3:-} qemu_user=${4:-}
+checks=$(dirname "$0")/../../scripts/linux-checks.sh
 kernel=$linux/vmlinux initrd=$linux/initramfs.cpio.gz
 
 n=0 failed=0
@@ -68,6 +71,28 @@ boot|smp)
     check "[ $rc = 0 ]" "ppcrr run (-smp $smp) exits 0 when the guest powers off (got $rc)"
     check_commands "$tmp/console" "$smp"
     if [ "$mode" = boot ]; then
+        # glibc's VSX/VMX string, memory and FP code in busybox's applets,
+        # against the same binary under QEMU user mode.
+        tr -d '\r' < "$tmp/console" | grep '^CHECK ' > "$tmp/checks.ppcrr"
+        if [ -n "$qemu_user" ] && [ -x "$linux/busybox" ]; then
+            # Every applet on PATH runs this busybox under QEMU too: without
+            # that, busybox's sh would run the host's own gzip, wc, ...
+            # for the applets it does not run in-process.
+            mkdir -p "$tmp/applets"
+            for a in $("$qemu_user" -cpu power8 "$linux/busybox" --list); do
+                printf '#!/bin/sh\nexec "%s" -cpu power8 "%s" %s "$@"\n' "$qemu_user" "$linux/busybox" "$a" \
+                    > "$tmp/applets/$a"
+                chmod +x "$tmp/applets/$a"
+            done
+            PATH=$tmp/applets "$qemu_user" -cpu power8 "$linux/busybox" sh "$checks" "$tmp" 2>/dev/null |
+                grep '^CHECK ' > "$tmp/checks.qemu"
+            count=$(wc -l < "$tmp/checks.qemu")
+            check "[ $count -ge 16 ] && cmp -s '$tmp/checks.ppcrr' '$tmp/checks.qemu'" \
+                "busybox's $count CHECK computations in the guest equal busybox's under qemu-ppc64le"
+            diff "$tmp/checks.qemu" "$tmp/checks.ppcrr" | sed 's/^/#   /'
+        else
+            pass "# SKIP no qemu-ppc64le (or build/linux/busybox) for the busybox computations"
+        fi
         if [ -n "$qemu" ] && command -v "$qemu" >/dev/null 2>&1; then
             timeout 120 "$qemu" -M pseries,x-vof=on -cpu POWER8 -m 1G -kernel "$kernel" -initrd "$initrd" \
                 -append console=hvc0 -nographic -no-reboot -display none </dev/null >"$tmp/qemu" 2>&1

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/cpu/insn.h"
 #include "emu/cpu/mmu.h"
 #include "tests/common/guest_asm.h"
 #include "tests/common/testutil.h"
@@ -462,6 +463,67 @@ static void test_memory_faults_and_mmio(void)
     tg_destroy(&g);
 }
 
+/* Every FP, VMX and VSX row, with its facility bits off, must take an
+ * unavailable interrupt before touching anything: Linux restores a task's
+ * FP/vector registers lazily, on those interrupts, so a row that ran
+ * without its check would compute on another task's registers. Rows that
+ * are hints (no registers) are exempt. The facility is the row's: VSX rows
+ * (primary 60, lxv/stxv/lxs/stxs) 0xf40, VMX 0xf20, FP 0x800; the GPR<->VSR
+ * moves take FP's or VMX's by register number. */
+static void test_every_vector_row_checks_its_facility(void)
+{
+    static const char *const hints[] = { "dst", "dstst", "dss" };
+    unsigned rows = 0, wrong = 0;
+    for (unsigned r = 0; r < insn_table_size; r++) {
+        const struct insn_def *d = &insn_table[r];
+        bool vsx_mem = d->primary == 31 && (!strncmp(d->mnemonic, "lx", 2) || !strncmp(d->mnemonic, "stx", 3));
+        bool vmx_mem = d->primary == 31 && (!strncmp(d->mnemonic, "lv", 2) || !strncmp(d->mnemonic, "stv", 3));
+        bool fp = d->primary == 59 || d->primary == 63 || (d->primary >= 48 && d->primary <= 55) ||
+                  d->primary == 57 || d->primary == 61 ||
+                  (d->primary == 31 && (!strncmp(d->mnemonic, "lf", 2) || !strncmp(d->mnemonic, "stf", 3)));
+        bool moves = d->primary == 31 && (!strncmp(d->mnemonic, "mfvsr", 5) || !strncmp(d->mnemonic, "mtvsr", 5));
+        bool hint = false;
+        for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+            hint |= !strcmp(d->mnemonic, hints[i]);
+        uint64_t vector;
+        if (d->primary == 60 || vsx_mem)
+            vector = 0xf40;
+        else if (d->primary == 4 || vmx_mem)
+            vector = 0xf20;
+        else if (fp || moves)
+            vector = 0x800;          /* the moves: register 2 is an FPR */
+        else
+            continue;
+        if (hint)
+            continue;
+        /* Registers 2, 2, 3, 4 (VSR/FPR/VR numbers -- even, for the FP
+         * pairs -- or RA/RB = r2/r3). */
+        uint32_t word = d->match | ((2u << 21 | 2u << 16 | 3u << 11 | 4u << 6) & ~d->mask & ~d->reserved);
+        if ((word & 0xfc000000u) == 0 || (d->primary == 31 && (word & 1) && !(d->flags & INSN_BIT31)))
+            continue;
+        struct test_guest g;
+        tg_init(&g, 16 * MB, true);
+        g.cpu.lpcr[0] |= LPCR_ILE;
+        g.cpu.gpr[2] = TG_DATA;
+        g.cpu.gpr[3] = 0x40;
+        for (unsigned i = 0; i < 128; i++)
+            g.cpu.vsr[i] = 0x1111111111111111ull * (i % 15 + 1);
+        uint64_t before[128];
+        memcpy(before, g.cpu.vsr, sizeof before);
+        run_one(&g, word, 0);
+        rows++;
+        bool right = g.cpu.nip[0] == vector + 4 && g.cpu.srr0[0] == TG_CODE &&
+                     !memcmp(before, g.cpu.vsr, sizeof before);
+        if (!right && wrong++ < 10)
+            tap_diag("%s (%08x) with MSR[FP|VEC|VSX] = 0: ended at %llx, SRR0 %llx%s", d->mnemonic, word,
+                     (unsigned long long)g.cpu.nip[0], (unsigned long long)g.cpu.srr0[0],
+                     memcmp(before, g.cpu.vsr, sizeof before) ? ", registers changed" : "");
+        tg_destroy(&g);
+    }
+    ok(rows > 650, "%u FP/VMX/VSX rows tried", rows);
+    is_u64(wrong, 0, "each takes its facility's unavailable interrupt and changes nothing");
+}
+
 /* The facility bits: an FP, VMX or VSX instruction with its MSR bit off
  * takes the unavailable interrupt (Book III-S 6.5.10/15/16, SRR0 = the
  * instruction) and executes with it on; decimal FP (not implemented) is
@@ -574,6 +636,7 @@ int main(void)
     test_self_modifying();
     test_memory_faults_and_mmio();
     test_facility_unavailable();
+    test_every_vector_row_checks_its_facility();
     test_relocation_faults();
     test_exec_log();
     return tap_done();
