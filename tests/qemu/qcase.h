@@ -44,10 +44,16 @@ struct qc_header {
     uint32_t record_size;     /* sizeof the records that follow: a cheap version check */
 };
 
-/* The architected user state both sides load and compare. */
+/* The architected user state both sides load and compare. The 64 VSRs use
+ * ppcrr's layout (emu/cpu/cpu_fields.def): VSR i is vsr[2i], ISA doubleword
+ * 0 (the most significant half; FPR i for i < 32), then vsr[2i+1],
+ * doubleword 1. VR n is VSR 32+n. VSCR keeps its architected bits where
+ * mfvscr puts them in the low word (NJ 0x10000, SAT 0x1); VRSAVE is 32 bits. */
 struct qc_regs {
     uint64_t gpr[32];
     uint64_t cr, xer, lr, ctr, tar;
+    uint64_t fpscr, vscr, vrsave;
+    uint64_t vsr[128];
 };
 
 struct qc_case {
@@ -85,10 +91,17 @@ struct qc_result {
     uint8_t data[QC_DATA_SIZE];
 };
 
-_Static_assert(sizeof(struct qc_regs) == 37 * 8, "qc_regs layout");
-_Static_assert(sizeof(struct qc_case) == 32 + 37 * 8 + 4 * QC_MAX_WORDS + QC_MAX_WORDS / 8 + 4,
+#define QC_REGS_SIZE ((37 + 3 + 128) * 8)
+_Static_assert(sizeof(struct qc_regs) == QC_REGS_SIZE, "qc_regs layout");
+_Static_assert(sizeof(struct qc_case) == 32 + QC_REGS_SIZE + 4 * QC_MAX_WORDS + QC_MAX_WORDS / 8 + 4,
                "qc_case layout");
-_Static_assert(sizeof(struct qc_result) == 16 + 37 * 8 + QC_DATA_SIZE, "qc_result layout");
+_Static_assert(sizeof(struct qc_result) == 16 + QC_REGS_SIZE + QC_DATA_SIZE, "qc_result layout");
+
+/* VSCR bits both sides keep (Power ISA 2.07 Book I, Vector Status and Control
+ * Register: NJ and SAT; the rest are reserved). */
+#define QC_VSCR_NJ 0x10000u
+#define QC_VSCR_SAT 0x1u
+#define QC_VSCR_BITS (QC_VSCR_NJ | QC_VSCR_SAT)
 
 static inline uint64_t qc_code_addr(uint32_t slot)
 {

@@ -75,30 +75,21 @@ bool qgen_same_mnemonic(const char *a, const char *b)
     return la == lb && memcmp(a, b, la) == 0;
 }
 
-/* Floating-point, VMX and VSX instructions, by their mnemonics (the
- * catch-all rows of whole primaries included). Their registers are not in
- * the state the harness loads and compares: under QEMU an stfd would store
- * whatever the runner's C library left in the FPRs, and qppcrr runs with
- * MSR[FP] = 0. "f" is every floating-point row of primary 63 (fmr, fcmpu,
- * fsel, ...); the FPSCR instructions are named apart. */
-static bool vector_or_fp(const char *m)
+/* The catch-all rows of primaries 59 and 63 (insn_facility.def): opcodes
+ * ppcrr does not execute (decimal floating point, the ISA 2.07 additions
+ * still missing, reserved ones), an illegal instruction in ppcrr, where QEMU
+ * runs many of them. */
+static bool fp_catch_all(const char *m)
 {
-    static const char *const prefixes[] = {
-        "lf", "stf", "lv", "stv", "lx", "stx", "mfvsr", "mtvsr", "fp-", "vmx", "vsx",
-        "f", "mffs", "mtfs", "mcrfs",
-    };
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (!strncmp(m, prefixes[i], strlen(prefixes[i])))
-            return true;
-    return false;
+    return !strcmp(m, "fp-double") || !strcmp(m, "fp-single");
 }
 
 const char *qgen_exclusion(const struct insn_def *d)
 {
     if (d->flags & INSN_PRIV)
         return "privileged";
-    if (vector_or_fp(d->mnemonic))
-        return "FP/VMX/VSX: those registers are not part of the compared state";
+    if (fp_catch_all(d->mnemonic))
+        return "an FP opcode ppcrr does not implement (DFP, reserved): illegal in ppcrr";
     for (size_t i = 0; i < sizeof exclusions / sizeof exclusions[0]; i++)
         if (qgen_same_mnemonic(d->mnemonic, exclusions[i].mnemonic))
             return exclusions[i].why;
@@ -125,6 +116,7 @@ enum role_kind {
 #define STCX 0x080u
 #define BLOCK 0x100u    /* K_MEM: works on the aligned 128-byte block */
 #define CACHE 0x200u    /* K_MEM: a cache-block operation; bits 6:10 are not a register */
+#define VREG 0x400u     /* K_MEM: bits 6:10 (and bit 31 for VSX) name an FPR, VR or VSR */
 
 struct role {
     const char *mnemonic;
@@ -198,7 +190,49 @@ static const struct role roles[] = {
     { "dcbz", K_MEM, 128, BLOCK | CACHE }, { "dcbt", K_MEM, 1, CACHE },
     { "dcbtst", K_MEM, 1, CACHE }, { "dcbf", K_MEM, 1, CACHE }, { "dcbst", K_MEM, 1, CACHE },
     { "icbi", K_MEM, 1, CACHE }, { "icbt", K_MEM, 1, CACHE },
+    /* Floating-point loads and stores (Book I 4.6.2-4.6.5); lfdp/stfdp take
+     * an even FRTp and, like lq, a quadword-aligned address. */
+#define FL_(m, n) { m, K_MEM, n, LOAD | VREG }
+#define FLU_(m, n) { m, K_MEM, n, LOAD | VREG | UPD }
+#define FS_(m, n) { m, K_MEM, n, VREG }
+#define FSU_(m, n) { m, K_MEM, n, VREG | UPD }
+    FL_("lfs", 4), FLU_("lfsu", 4), FL_("lfsx", 4), FLU_("lfsux", 4), FL_("lfd", 8),
+    FLU_("lfdu", 8), FL_("lfdx", 8), FLU_("lfdux", 8), FL_("lfiwax", 4), FL_("lfiwzx", 4),
+    FS_("stfs", 4), FSU_("stfsu", 4), FS_("stfsx", 4), FSU_("stfsux", 4), FS_("stfd", 8),
+    FSU_("stfdu", 8), FS_("stfdx", 8), FSU_("stfdux", 8), FS_("stfiwx", 4),
+    { "lfdp", K_MEM, 16, LOAD | VREG | PAIR }, { "lfdpx", K_MEM, 16, LOAD | VREG | PAIR },
+    { "stfdp", K_MEM, 16, VREG | PAIR }, { "stfdpx", K_MEM, 16, VREG | PAIR },
+    /* VMX loads and stores (Book I 6.7): the EA is aligned down to the
+     * element, so any EA whose element lies in the area will do; lvsl/lvsr
+     * only compute the EA. */
+    FL_("lvx", 16), FL_("lvxl", 16), FL_("lvebx", 1), FL_("lvehx", 2), FL_("lvewx", 4),
+    FL_("lvsl", 1), FL_("lvsr", 1),
+    FS_("stvx", 16), FS_("stvxl", 16), FS_("stvebx", 1), FS_("stvehx", 2), FS_("stvewx", 4),
+    /* VSX loads and stores (Book I 7.6.1.1-2): TX/SX is bit 31. */
+    FL_("lxsdx", 8), FL_("lxsiwax", 4), FL_("lxsiwzx", 4), FL_("lxsspx", 4), FL_("lxvd2x", 16),
+    FL_("lxvdsx", 8), FL_("lxvw4x", 16),
+    FS_("stxsdx", 8), FS_("stxsiwx", 4), FS_("stxsspx", 4), FS_("stxvd2x", 16),
+    FS_("stxvw4x", 16),
+#undef FL_
+#undef FLU_
+#undef FS_
+#undef FSU_
+    /* Moves between GPRs and VSRs (Book I 7.6.1.7): mfvsr* write RA. */
+    { "mfvsrd", K_PLAIN, 0, DST_RA }, { "mfvsrwz", K_PLAIN, 0, DST_RA },
+    { "mtvsrd", K_PLAIN, 0, 0 }, { "mtvsrwa", K_PLAIN, 0, 0 }, { "mtvsrwz", K_PLAIN, 0, 0 },
 };
+
+/* Every other row of the FP, VMX and VSX primaries (59, 63; 4; 60) names
+ * only FPRs, VRs, VSRs, CR fields and immediates in its fields (the VA, VX,
+ * VC, XX1-XX4, A and X forms alike), never a GPR: any random field value
+ * is runnable, immediates included (SIM, UIM, SHB, DM, SHW, FLM, U, W, ...),
+ * and the bits that must be 0 are left 0 by random_word. */
+static const struct role vector_role = { "(FP/VMX/VSX register form)", K_PLAIN, 0, 0 };
+
+static bool vector_primary(const struct insn_def *d)
+{
+    return d->primary == 4 || d->primary == 59 || d->primary == 60 || d->primary == 63;
+}
 
 /* Rows the table does not know are treated as register-only with all three
  * register fields possibly written. */
@@ -209,7 +243,7 @@ static const struct role *role_of(const struct insn_def *d)
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         if (qgen_same_mnemonic(d->mnemonic, roles[i].mnemonic))
             return &roles[i];
-    return NULL;
+    return vector_primary(d) ? &vector_role : NULL;
 }
 
 bool qgen_has_roles(const struct insn_def *d) { return role_of(d) != NULL; }
@@ -298,6 +332,209 @@ static uint64_t interesting(struct rng *r)
     default:
         return rnd(r);
     }
+}
+
+/* ---- floating-point and vector values: the hard cases first ---- */
+
+/* A double: signed zeros, infinities, quiet and signalling NaNs with
+ * payloads, denormals, the extreme normals, 1.0, values whose low mantissa
+ * bits sit on a rounding boundary (for double results, and for rounding to
+ * single precision: bits 29-63 of the fraction), singles in double format
+ * (the operands of the single-precision instructions), single denormals
+ * and numbers out of single range, plain random numbers of moderate
+ * exponent (so arithmetic on two of them is mostly exact-ish and
+ * sometimes not), and random bits. */
+static uint64_t fp_double(struct rng *r)
+{
+    uint64_t sign = chance(r, 50) ? 1ull << 63 : 0;
+    uint64_t frac = rnd(r) & 0xfffffffffffffull;
+    uint64_t exp;
+    switch (below(r, 20)) {
+    case 0: return sign;                                          /* ±0 */
+    case 1: return sign | 0x7ff0000000000000ull;                  /* ±inf */
+    case 2: return sign | 0x7ff8000000000000ull | (chance(r, 50) ? frac : 0);   /* qNaN */
+    case 3: return sign | 0x7ff0000000000000ull | ((frac & 0x7ffffffffffffull) | 1);  /* sNaN */
+    case 4: return sign | (chance(r, 30) ? 1 : frac);             /* double denormal */
+    case 5: {
+        static const uint64_t fixed[] = {
+            0x0010000000000000ull, 0x7fefffffffffffffull, 0x3ff0000000000000ull,
+            0x000fffffffffffffull, 0x4330000000000000ull, 0x43e0000000000000ull,
+            0x41e0000000000000ull, 0x41dfffffffc00000ull, 0x3fe0000000000000ull,
+            0x47efffffe0000000ull, 0x3810000000000000ull, 0x36a0000000000000ull,
+            0x47f0000000000000ull, 0x3800000000000000ull,
+        };
+        return sign | fixed[below(r, sizeof fixed / sizeof fixed[0])];
+    }
+    case 6: case 7: {                                             /* rounding boundaries */
+        static const uint64_t low[] = {
+            0x0000000000000000ull, 0x0000000000000001ull, 0x000000000fffffffull,
+            0x0000000010000000ull, 0x0000000010000001ull, 0x000000001fffffffull,
+            0x0000000020000000ull, 0x0000000030000000ull, 0x000fffffffffffffull,
+            0x000fffffe0000000ull, 0x0000000000000800ull, 0x00000000000007ffull,
+        };
+        exp = 1023 - 40 + below(r, 80);
+        uint64_t l = low[below(r, sizeof low / sizeof low[0])];
+        uint64_t keep = chance(r, 50) ? frac & ~0x3fffffffull : 0;
+        return sign | exp << 52 | ((keep | l) & 0xfffffffffffffull);
+    }
+    case 8: case 9:                                               /* a single, as a double */
+        exp = 1023 - 30 + below(r, 60);
+        return sign | exp << 52 | (frac & ~0x1fffffffull);
+    case 10:                                                      /* single denormal range */
+        exp = 1023 - 150 + below(r, 24);
+        return sign | exp << 52 | (chance(r, 50) ? frac & ~0x1fffffffull : frac);
+    case 11:                                                      /* beyond single range */
+        exp = chance(r, 50) ? 1023 + 126 + below(r, 4) : 1023 - 152 - below(r, 4);
+        return sign | exp << 52 | frac;
+    case 12:                                                      /* integers, for fcfid/fcti* */
+        exp = 1023 + below(r, 66);
+        return sign | exp << 52 | (frac & ~(0xfffffffffffffull >> (exp - 1023 < 52 ? exp - 1023 : 52)));
+    case 13:                                                      /* anywhere */
+        exp = below(r, 2047);
+        return sign | exp << 52 | frac;
+    case 14:
+        return rnd(r);
+    default:                                                      /* moderate numbers */
+        exp = 1023 - 20 + below(r, 40);
+        return sign | exp << 52 | frac;
+    }
+}
+
+/* A single-precision word, by the same plan. */
+static uint32_t fp_single(struct rng *r)
+{
+    uint32_t sign = chance(r, 50) ? 1u << 31 : 0;
+    uint32_t frac = (uint32_t)rnd(r) & 0x7fffff, exp;
+    switch (below(r, 16)) {
+    case 0: return sign;
+    case 1: return sign | 0x7f800000;
+    case 2: return sign | 0x7fc00000 | (chance(r, 50) ? frac : 0);
+    case 3: return sign | 0x7f800000 | ((frac & 0x3fffff) | 1);
+    case 4: return sign | (chance(r, 30) ? 1 : frac);
+    case 5: {
+        static const uint32_t fixed[] = {
+            0x00800000, 0x7f7fffff, 0x3f800000, 0x007fffff, 0x4b000000, 0x4f000000,
+            0x4effffff, 0x3f000000, 0x5f000000, 0x46fffe00, 0x477fff00, 0x4f800000,
+        };
+        return sign | fixed[below(r, sizeof fixed / sizeof fixed[0])];
+    }
+    case 6: {
+        static const uint32_t low[] = { 0, 1, 0x7fffff, 0x400000, 0x3fffff, 0x400001, 0x7ffffe };
+        exp = 127 - 20 + below(r, 40);
+        return sign | exp << 23 | low[below(r, sizeof low / sizeof low[0])];
+    }
+    case 7:                                                       /* integers, for vcts*, vcfsx */
+        exp = 127 + below(r, 34);
+        return sign | exp << 23 | (frac & ~(0x7fffffu >> (exp - 127 < 23 ? exp - 127 : 23)));
+    case 8:
+        exp = below(r, 255);
+        return sign | exp << 23 | frac;
+    case 9:
+        return (uint32_t)rnd(r);
+    default:
+        exp = 127 - 10 + below(r, 20);
+        return sign | exp << 23 | frac;
+    }
+}
+
+/* An integer element of WIDTH bits: the saturation boundaries (0, 1, -1,
+ * the extremes and their neighbours), small numbers, random bits. */
+static uint64_t int_element(struct rng *r, unsigned width)
+{
+    uint64_t top = 1ull << (width - 1), all = width == 64 ? ~0ull : (1ull << width) - 1;
+    switch (below(r, 8)) {
+    case 0: {
+        const uint64_t fixed[] = { 0, 1, all, top, top - 1, top + 1, all - 1, 2, top >> 1,
+                                   (top >> 1) - 1 };
+        return fixed[below(r, sizeof fixed / sizeof fixed[0])] & all;
+    }
+    case 1:
+        return below(r, 70) & all;
+    case 2:
+        return (uint64_t)-(int64_t)below(r, 70) & all;
+    case 3:
+        return (1ull << below(r, width)) & all;
+    default:
+        return rnd(r) & all;
+    }
+}
+
+/* A 128-bit register value as two ISA doublewords (HI = doubleword 0): one
+ * element type for the whole register, mostly. */
+static void vector_value(struct rng *r, uint64_t *hi, uint64_t *lo)
+{
+    uint64_t d[2] = { 0, 0 };
+    unsigned kind = below(r, 16);
+    for (unsigned half = 0; half < 2; half++) {
+        uint64_t v = 0;
+        switch (kind) {
+        case 0: case 1: case 2:
+            v = fp_double(r);
+            break;
+        case 3: case 4: case 5: case 6:
+            v = (uint64_t)fp_single(r) << 32 | fp_single(r);
+            break;
+        case 7: case 8:
+            v = int_element(r, 32) << 32 | int_element(r, 32);
+            break;
+        case 9: case 10:
+            for (unsigned k = 0; k < 4; k++)
+                v = v << 16 | int_element(r, 16);
+            break;
+        case 11: case 12:
+            for (unsigned k = 0; k < 8; k++)
+                v = v << 8 | int_element(r, 8);
+            break;
+        case 13:
+            v = int_element(r, 64);
+            break;
+        default:
+            v = rnd(r);
+            break;
+        }
+        d[half] = v;
+    }
+    *hi = d[0];
+    *lo = d[1];
+}
+
+/* FPSCR: a random rounding mode, sometimes sticky exception bits, rarely an
+ * enable, random result-class bits; NI stays 0 (non-IEEE mode results are
+ * implementation-defined), and the summaries VX and FEX are made
+ * consistent with the rest, as the hardware keeps them. */
+static uint64_t initial_fpscr(struct rng *r)
+{
+    const uint64_t exceptions = 0x1ff80700ull & ~(1ull << 29);   /* OX..VXVC, VXSOFT..VXCVI */
+    uint64_t f = below(r, 4);
+    if (chance(r, 30))
+        f |= rnd(r) & exceptions & (chance(r, 50) ? rnd(r) : ~0ull);
+    if (chance(r, 30))
+        f |= 1ull << 31;                                          /* FX */
+    if (chance(r, 12))
+        f |= rnd(r) & 0xf8;                                       /* VE OE UE ZE XE */
+    if (chance(r, 50))
+        f |= rnd(r) & 0x0007f000;                                 /* FR FI FPRF */
+    if (f & 0x01f80700ull)
+        f |= 1ull << 29;                                          /* VX */
+    if ((f >> 25) & (f >> 3) & 0x1f)
+        f |= 1ull << 30;                                          /* FEX */
+    return f;
+}
+
+static void init_vector_state(struct gen *g, struct qc_case *c)
+{
+    for (unsigned i = 0; i < 64; i++) {
+        uint64_t *v = &c->regs.vsr[2 * i];
+        if (i < 32 && chance(&g->rng, 70)) {   /* an FPR: a double, the rest anything */
+            v[0] = fp_double(&g->rng);
+            v[1] = chance(&g->rng, 50) ? fp_double(&g->rng) : rnd(&g->rng);
+        } else {
+            vector_value(&g->rng, &v[0], &v[1]);
+        }
+    }
+    c->regs.fpscr = initial_fpscr(&g->rng);
+    c->regs.vscr = (chance(&g->rng, 50) ? QC_VSCR_NJ : 0) | (chance(&g->rng, 25) ? QC_VSCR_SAT : 0);
+    c->regs.vrsave = (uint32_t)interesting(&g->rng);
 }
 
 static uint32_t set_field(uint32_t w, unsigned shift, unsigned width, uint32_t v)
@@ -467,7 +704,9 @@ static bool build_mem(struct gen *g, const struct insn_def *d, const struct role
                       struct group *grp)
 {
     uint32_t w = random_word(g, d);
-    if (r->flags & LOAD)
+    if (r->flags & VREG)     /* not a GPR: any register, an even one for a pair */
+        w = set_field(w, SH_RT, 5, r->flags & PAIR ? 2 * below(&g->rng, 16) : below(&g->rng, 32));
+    else if (r->flags & LOAD)
         w = set_field(w, SH_RT, 5, r->flags & PAIR ? pick_pair_dest(g) : pick_dest(g));
     else if (!(r->flags & CACHE))   /* a store: any register, an even one for a pair */
         w = set_field(w, SH_RT, 5, r->flags & PAIR ? 2 * below(&g->rng, 16) : below(&g->rng, 32));
@@ -694,6 +933,7 @@ static void init_state(struct gen *g, struct qc_case *c)
     c->regs.lr = interesting(&g->rng);
     c->regs.ctr = chance(&g->rng, 30) ? below(&g->rng, 4) : interesting(&g->rng);
     c->regs.tar = interesting(&g->rng);
+    init_vector_state(g, c);
     g->maybe_reserved = false;
 }
 

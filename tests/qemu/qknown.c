@@ -10,6 +10,7 @@
 #include "tests/qemu/qknown.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "emu/cpu/insn.h"
 #include "tests/qemu/qgen.h"
@@ -117,4 +118,42 @@ const struct qknown *qknown_find(const char *mnemonic, struct qknown_ctx *x)
             return q;
     }
     return NULL;
+}
+
+/* ---- undefined results adopted from QEMU ---- */
+
+/* The non-VSX floating-point instructions that write FPR FRT (FRTp and
+ * FRTp+1 for lfdp/lfdpx): everything of primaries 59 and 63 but the
+ * compares, the FPSCR moves into CR/FPSCR and the test instructions, and
+ * the FP loads. */
+static unsigned fp_targets(const struct insn_def *d)
+{
+    static const char *const no_target[] = {
+        "fcmpu", "fcmpo", "mcrfs", "mtfsb0", "mtfsb1", "mtfsfi", "mtfsf", "ftdiv", "ftsqrt",
+    };
+    const char *m = d->mnemonic;
+    if (d->primary == 59 || d->primary == 63) {
+        for (size_t i = 0; i < sizeof no_target / sizeof no_target[0]; i++)
+            if (qgen_same_mnemonic(m, no_target[i]))
+                return 0;
+        return 1;
+    }
+    if (!strncmp(m, "lfdp", 4))
+        return 2;
+    return !strncmp(m, "lf", 2) ? 1 : 0;
+}
+
+const struct qundefined qundefined_table[] = {
+    { "doubleword 1 of VSR[FRT] after a non-VSX floating-point instruction (arithmetic, "
+      "moves, conversions, mffs, FP loads) writes FPR FRT: QEMU 7.2 sets it to 0",
+      "Book I 7.2.1 (the FPRs are doubleword 0 of VSRs 0-31; a floating-point instruction "
+      "that writes an FPR leaves doubleword 1 of that VSR undefined)" },
+};
+const unsigned qundefined_count = sizeof qundefined_table / sizeof qundefined_table[0];
+
+void qknown_adopt_undefined(struct cpu *c, const struct insn_def *d, uint32_t word)
+{
+    unsigned n = fp_targets(d);
+    for (unsigned k = 0; k < n; k++)
+        c->vsr[2 * ((f_rt(word) + k) % 32) + 1] = 0;
 }

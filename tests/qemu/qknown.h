@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "emu/cpu/cpu.h"
+#include "emu/cpu/insn.h"
 
 /* What a predicate sees: the instruction, the state it starts from, and
  * flags earlier instructions of the same run left (a difference can be
@@ -40,5 +41,20 @@ extern const unsigned qknown_count;
 /* Call for every instruction of a run, in order: the first entry that
  * applies to X->word (decoded as MNEMONIC), or NULL. */
 const struct qknown *qknown_find(const char *mnemonic, struct qknown_ctx *x);
+
+/* Results the ISA leaves undefined where QEMU's choice is always the same:
+ * right after such an instruction completes on ppcrr, the harness puts
+ * QEMU's choice into ppcrr's state, so that the difference neither fails
+ * the case nor spreads into later instructions. */
+struct qundefined {
+    const char *what;       /* the field, and what QEMU puts there */
+    const char *isa;        /* the Power ISA 2.07 text that leaves it undefined */
+};
+
+extern const struct qundefined qundefined_table[];
+extern const unsigned qundefined_count;
+
+/* Applies the entries to C after instruction WORD (row D) completed. */
+void qknown_adopt_undefined(struct cpu *c, const struct insn_def *d, uint32_t word);
 
 #endif

@@ -12,6 +12,8 @@
  */
 #include "tests/qemu/qppcrr.h"
 
+#include "tests/qemu/qknown.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -92,7 +94,9 @@ static void load_case(struct qp_machine *m, const struct qc_case *c)
     struct cpu *cpu = &m->cpu;
     cpu_init(cpu, &m->mem, 0);
     m->cpu_live = true;
-    cpu->msr[0] = MSR_SF | MSR_LE | MSR_PR | MSR_ME;
+    /* FP, VMX and VSX on, as Linux turns them on at a process's first use
+     * (MSR[FE0|FE1] stay 0: enabled FP exceptions only set FEX). */
+    cpu->msr[0] = MSR_SF | MSR_LE | MSR_PR | MSR_ME | MSR_FP | MSR_VEC | MSR_VSX;
     cpu->fscr[0] = FSCR_TAR;
     memcpy(cpu->gpr, c->regs.gpr, sizeof cpu->gpr);
     cpu->cr[0] = c->regs.cr;
@@ -100,6 +104,11 @@ static void load_case(struct qp_machine *m, const struct qc_case *c)
     cpu->lr[0] = c->regs.lr;
     cpu->ctr[0] = c->regs.ctr;
     cpu->tar[0] = c->regs.tar;
+    _Static_assert(sizeof cpu->vsr == sizeof c->regs.vsr, "qc_regs.vsr is cpu->vsr's layout");
+    memcpy(cpu->vsr, c->regs.vsr, sizeof cpu->vsr);
+    cpu->fpscr[0] = c->regs.fpscr;
+    cpu->vscr[0] = c->regs.vscr;
+    cpu->vrsave[0] = c->regs.vrsave;
     cpu->nip[0] = c->code_addr;
 }
 
@@ -125,12 +134,17 @@ void qp_run(struct qp_machine *m, const struct qc_case *c, struct qc_result *r,
             bool inside = nip >= c->code_addr && index < c->stop && !(nip & 3);
             before(opaque, cpu, inside ? (int)index : -1, word);
         }
+        uint32_t word = 0;
+        memory_read(&m->mem, nip, &word, 4);
         cpu_run(cpu, 1);
         if (!(cpu->msr[0] & MSR_PR)) {     /* an interrupt was taken */
             r->signo = signal_for(cpu->nip[0], cpu->srr1[0]);
             cpu->nip[0] = cpu->srr0[0];
             break;
         }
+        const struct insn_def *d = decode_word(word);
+        if (d)
+            qknown_adopt_undefined(cpu, d, word);
     }
     r->nip = cpu->nip[0];
     memcpy(r->regs.gpr, cpu->gpr, sizeof r->regs.gpr);
@@ -139,6 +153,10 @@ void qp_run(struct qp_machine *m, const struct qc_case *c, struct qc_result *r,
     r->regs.lr = cpu->lr[0];
     r->regs.ctr = cpu->ctr[0];
     r->regs.tar = cpu->tar[0];
+    memcpy(r->regs.vsr, cpu->vsr, sizeof r->regs.vsr);
+    r->regs.fpscr = cpu->fpscr[0];
+    r->regs.vscr = cpu->vscr[0];
+    r->regs.vrsave = cpu->vrsave[0];
     memory_read(&m->mem, QC_DATA_ADDR, r->data, QC_DATA_SIZE);
 }
 
@@ -148,7 +166,88 @@ bool qc_same(const struct qc_result *a, const struct qc_result *b)
     return a->signo == b->signo && a->nip == b->nip &&
            !memcmp(x->gpr, y->gpr, sizeof x->gpr) && (uint32_t)x->cr == (uint32_t)y->cr &&
            (x->xer & QC_XER_COMPARED) == (y->xer & QC_XER_COMPARED) && x->lr == y->lr &&
-           x->ctr == y->ctr && x->tar == y->tar && !memcmp(a->data, b->data, QC_DATA_SIZE);
+           x->ctr == y->ctr && x->tar == y->tar && !memcmp(a->data, b->data, QC_DATA_SIZE) &&
+           !memcmp(x->vsr, y->vsr, sizeof x->vsr) && x->fpscr == y->fpscr &&
+           ((x->vscr ^ y->vscr) & QC_VSCR_BITS) == 0 && (uint32_t)x->vrsave == (uint32_t)y->vrsave;
+}
+
+/* The FPSCR's fields by name (Power ISA 2.07 Book I 4.2.2), most significant
+ * first; RN and DRN are printed as numbers. */
+static const struct {
+    const char *name;
+    uint64_t bit;
+} fpscr_bits[] = {
+    { "FX", 1ull << 31 }, { "FEX", 1ull << 30 }, { "VX", 1ull << 29 }, { "OX", 1ull << 28 },
+    { "UX", 1ull << 27 }, { "ZX", 1ull << 26 }, { "XX", 1ull << 25 }, { "VXSNAN", 1ull << 24 },
+    { "VXISI", 1ull << 23 }, { "VXIDI", 1ull << 22 }, { "VXZDZ", 1ull << 21 },
+    { "VXIMZ", 1ull << 20 }, { "VXVC", 1ull << 19 }, { "FR", 1ull << 18 }, { "FI", 1ull << 17 },
+    { "C", 1ull << 16 }, { "FL", 1ull << 15 }, { "FG", 1ull << 14 }, { "FE", 1ull << 13 },
+    { "FU", 1ull << 12 }, { "bit52", 1ull << 11 }, { "VXSOFT", 1ull << 10 },
+    { "VXSQRT", 1ull << 9 }, { "VXCVI", 1ull << 8 }, { "VE", 1ull << 7 }, { "OE", 1ull << 6 },
+    { "UE", 1ull << 5 }, { "ZE", 1ull << 4 }, { "XE", 1ull << 3 }, { "NI", 1ull << 2 },
+};
+
+void qc_fpscr_text(char *buf, size_t len, uint64_t v)
+{
+    size_t n = (size_t)snprintf(buf, len, "RN=%u", (unsigned)(v & 3));
+    if (v >> 32)
+        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, " DRN=%u high=0x%" PRIx64,
+                              (unsigned)((v >> 32) & 7), v >> 35);
+    for (size_t i = 0; i < sizeof fpscr_bits / sizeof fpscr_bits[0]; i++)
+        if ((v & fpscr_bits[i].bit) && n < len)
+            n += (size_t)snprintf(buf + n, len - n, " %s", fpscr_bits[i].name);
+}
+
+/* "vs5 (f5)" or "vs37 (v5)". */
+static const char *vsr_name(unsigned i)
+{
+    static char buf[24];
+    snprintf(buf, sizeof buf, "vs%u (%c%u)", i, i < 32 ? 'f' : 'v', i % 32);
+    return buf;
+}
+
+static unsigned print_vector_differences(FILE *out, const char *prefix, const struct qc_regs *q,
+                                         const struct qc_regs *p)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < 64; i++)
+        if (q->vsr[2 * i] != p->vsr[2 * i] || q->vsr[2 * i + 1] != p->vsr[2 * i + 1]) {
+            fprintf(out, "%s  %-10s qemu %016" PRIx64 " %016" PRIx64 "  ppcrr %016" PRIx64
+                    " %016" PRIx64 "%s\n", prefix, vsr_name(i), q->vsr[2 * i], q->vsr[2 * i + 1],
+                    p->vsr[2 * i], p->vsr[2 * i + 1],
+                    q->vsr[2 * i] == p->vsr[2 * i] ? "  (doubleword 1 only)" :
+                    q->vsr[2 * i + 1] == p->vsr[2 * i + 1] ? "  (doubleword 0 only)" : "");
+            n++;
+        }
+    if (q->fpscr != p->fpscr) {
+        char qt[200], pt[200];
+        qc_fpscr_text(qt, sizeof qt, q->fpscr);
+        qc_fpscr_text(pt, sizeof pt, p->fpscr);
+        fprintf(out, "%s  fpscr: qemu 0x%08" PRIx64 " [%s]\n%s         ppcrr 0x%08" PRIx64 " [%s]\n",
+                prefix, q->fpscr, qt, prefix, p->fpscr, pt);
+        uint64_t only_q = q->fpscr & ~p->fpscr, only_p = p->fpscr & ~q->fpscr;
+        char oq[200] = "", op[200] = "";
+        if (only_q)
+            qc_fpscr_text(oq, sizeof oq, only_q);
+        if (only_p)
+            qc_fpscr_text(op, sizeof op, only_p);
+        fprintf(out, "%s         set only by qemu: [%s]  only by ppcrr: [%s]\n", prefix,
+                only_q ? strchr(oq, ' ') ? strchr(oq, ' ') + 1 : oq : "",
+                only_p ? strchr(op, ' ') ? strchr(op, ' ') + 1 : op : "");
+        n++;
+    }
+    if ((q->vscr ^ p->vscr) & QC_VSCR_BITS) {
+        fprintf(out, "%s  vscr: qemu NJ=%u SAT=%u  ppcrr NJ=%u SAT=%u\n", prefix,
+                !!(q->vscr & QC_VSCR_NJ), !!(q->vscr & QC_VSCR_SAT), !!(p->vscr & QC_VSCR_NJ),
+                !!(p->vscr & QC_VSCR_SAT));
+        n++;
+    }
+    if ((uint32_t)q->vrsave != (uint32_t)p->vrsave) {
+        fprintf(out, "%s  vrsave: qemu 0x%08x  ppcrr 0x%08x\n", prefix, (uint32_t)q->vrsave,
+                (uint32_t)p->vrsave);
+        n++;
+    }
+    return n;
 }
 
 /* Where execution stopped, as "word 5" or an address. */
@@ -215,5 +314,6 @@ unsigned qc_print_differences(FILE *out, const char *prefix, const struct qc_cas
                     sprs[i].name, sprs[i].q & sprs[i].mask, sprs[i].p & sprs[i].mask);
             n++;
         }
+    n += print_vector_differences(out, prefix, &q->regs, &p->regs);
     return n + print_data_differences(out, prefix, q, p);
 }

@@ -38,7 +38,11 @@ void qp_run(struct qp_machine *m, const struct qc_case *c, struct qc_result *r,
 /* XER bits compared: SO, OV, CA, OV32, CA32 and the byte count. */
 #define QC_XER_COMPARED 0xe00c007full
 
-/* True if A and B agree on everything compared. */
+/* FPSCR V as text: "RN=1 FX XX ..." (the bits set, by name). */
+void qc_fpscr_text(char *buf, size_t len, uint64_t v);
+
+/* True if A and B agree on everything compared: also all 64 VSRs, the
+ * FPSCR, VSCR's NJ and SAT, and VRSAVE's 32 bits. */
 bool qc_same(const struct qc_result *a, const struct qc_result *b);
 
 /* One line per difference, each starting with PREFIX; returns how many. */

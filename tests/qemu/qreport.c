@@ -63,6 +63,53 @@ static void print_words(const struct qemu_setup *q, const struct qc_case *c, int
     tap_diag("     %2u  0x%08" PRIx64 "  stop", c->stop, c->code_addr + 4 * (uint64_t)c->stop);
 }
 
+/* The VSRs word W may name: every register field read as the kind of
+ * register its row uses (immediates in those fields mark a register too,
+ * which only prints a line more). */
+static void mark_vsrs(uint32_t w, bool used[64])
+{
+    const struct insn_def *d = decode_word(w);
+    if (!d)
+        return;
+    const char *m = d->mnemonic;
+    unsigned p = d->primary;
+    if (p == 60 || !strncmp(m, "lx", 2) || !strncmp(m, "stx", 3) || !strncmp(m, "mfvsr", 5) ||
+        !strncmp(m, "mtvsr", 5)) {
+        used[f_xt(w)] = used[f_xa(w)] = used[f_xb(w)] = used[f_xc(w)] = true;
+    } else if (p == 4 || !strncmp(m, "lv", 2) || !strncmp(m, "stv", 3)) {
+        used[32 + f_vrt(w)] = used[32 + f_vra(w)] = used[32 + f_vrb(w)] = used[32 + f_vrc(w)] = true;
+    } else if (p == 59 || p == 63 || !strncmp(m, "lf", 2) || !strncmp(m, "stf", 3)) {
+        used[f_rt(w)] = used[f_ra(w)] = used[f_rb(w)] = used[f_rc_reg(w)] = true;
+        if (!strncmp(m, "lfdp", 4) || !strncmp(m, "stfdp", 5))
+            used[(f_rt(w) + 1) % 32] = true;
+    }
+}
+
+static void print_vector_regs(const struct qc_case *c, const struct qc_regs *r)
+{
+    bool used[64] = { false };
+    for (unsigned i = 0; i < c->nwords; i++)
+        mark_vsrs(c->words[i], used);
+    char line[200];
+    size_t n = 0;
+    for (unsigned i = 0; i < 64; i++) {
+        if (!used[i])
+            continue;
+        n += (size_t)snprintf(line + n, sizeof line - n, "  vs%-2u %016" PRIx64 " %016" PRIx64, i,
+                              r->vsr[2 * i], r->vsr[2 * i + 1]);
+        if (n > 80) {
+            tap_diag("  %s", line);
+            n = 0;
+        }
+    }
+    if (n)
+        tap_diag("  %s", line);
+    char f[200];
+    qc_fpscr_text(f, sizeof f, r->fpscr);
+    tap_diag("    fpscr %08" PRIx64 " [%s]  vscr %05" PRIx64 "  vrsave %08" PRIx64, r->fpscr, f,
+             r->vscr, r->vrsave);
+}
+
 static void print_regs(const char *title, const struct qc_regs *r)
 {
     tap_diag("  %s", title);
@@ -92,12 +139,23 @@ static void print_finals(const struct qc_case *c, const struct qc_result *q, con
         { "cr", i0->cr, a->cr, b->cr, 0xffffffff }, { "xer", i0->xer, a->xer, b->xer, QC_XER_COMPARED },
         { "lr", i0->lr, a->lr, b->lr, ~0ull }, { "ctr", i0->ctr, a->ctr, b->ctr, ~0ull },
         { "tar", i0->tar, a->tar, b->tar, ~0ull },
+        { "fpscr", i0->fpscr, a->fpscr, b->fpscr, ~0ull },
+        { "vscr", i0->vscr, a->vscr, b->vscr, QC_VSCR_BITS },
+        { "vrsave", i0->vrsave, a->vrsave, b->vrsave, 0xffffffffull },
     };
     for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
         uint64_t init = s[k].init & s[k].mask, qv = s[k].q & s[k].mask, pv = s[k].p & s[k].mask;
         if (qv != init || pv != init)
-            tap_diag("   %c %-3s qemu %016" PRIx64 "  ppcrr %016" PRIx64, qv != pv ? '!' : ' ',
+            tap_diag("   %c %-6s qemu %016" PRIx64 "  ppcrr %016" PRIx64, qv != pv ? '!' : ' ',
                      s[k].name, qv, pv);
+    }
+    for (unsigned r = 0; r < 64; r++) {
+        const uint64_t *x = &i0->vsr[2 * r], *y = &a->vsr[2 * r], *z = &b->vsr[2 * r];
+        bool qd = y[0] != x[0] || y[1] != x[1], pd = z[0] != x[0] || z[1] != x[1];
+        if (qd || pd)
+            tap_diag("   %c vs%-2u qemu %016" PRIx64 " %016" PRIx64 "  ppcrr %016" PRIx64
+                     " %016" PRIx64, y[0] != z[0] || y[1] != z[1] ? '!' : ' ', r, y[0], y[1],
+                     z[0], z[1]);
     }
 }
 
@@ -109,6 +167,7 @@ void report_case(const struct qemu_setup *q, const struct qc_case *c, int culpri
              c->data_seed, culprit >= 0 ? ", first difference after word marked =>" : "");
     print_words(q, c, culprit);
     print_regs("initial state:", &c->regs);
+    print_vector_regs(c, &c->regs);
     print_finals(c, qemu, ppcrr);
     tap_diag("  differences at the end of the case:");
     qc_print_differences(stdout, "#  ", c, qemu, ppcrr);
