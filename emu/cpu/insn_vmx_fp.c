@@ -32,10 +32,9 @@
  *   vexptefp   2^x from the binary expansion of x's fraction, a product of
  *              2^(2^-k) constants in 62-bit fixed point, then rounded to
  *              nearest single: within 2^-50 before the final rounding;
- *   vlogefp    log2 x by repeated squaring of the significand (23 bits of
- *              fraction, each squaring truncated to 24 bits), the 23-bit
- *              fixed-point result rounded to nearest single: absolute
- *              error below 2^-20 (the same method QEMU 7.2 uses).
+ *   vlogefp    log2 x by repeated squaring of the significand in 62-bit
+ *              fixed point (55 bits of fraction, within 2^-55), rounded
+ *              to nearest single.
  */
 #include "emu/cpu/fp_common.h"
 #include "emu/cpu/insn_handlers.h"
@@ -300,16 +299,14 @@ static uint32_t op_cfsx(struct vfp *x, uint32_t a, uint32_t b, uint32_t c) { (vo
 static uint32_t op_cfux(struct vfp *x, uint32_t a, uint32_t b, uint32_t c) { (void)a; (void)c; return convert_from(x, b, true); }
 
 /* vctsxs/vctuxs: B * 2^UIM truncated toward zero, saturated to the
- * 32-bit range, VSCR[SAT] set when it saturates. A NaN gives 0 and sets
- * SAT (QEMU 7.2 does the same; the ISA text gives 0). A negative value
+ * 32-bit range, VSCR[SAT] set when it saturates. A NaN gives 0 without
+ * setting SAT (it is not a saturation; QEMU 7.2 agrees). A negative value
  * that truncates to 0 is 0 for vctuxs without saturation. */
 static uint32_t convert_to(struct vfp *x, uint32_t b, bool is_unsigned)
 {
     b = operand(x, b);
-    if (sp_is_nan(b)) {
-        x->sat = true;
+    if (sp_is_nan(b))
         return 0;
-    }
     bool neg = (b & SP_SIGN) != 0;
     unsigned exp = (b >> 23) & 0xff;
     uint64_t mant = exp ? (b & SP_FRAC) | 0x800000 : b & SP_FRAC;
@@ -448,7 +445,11 @@ static uint32_t op_expte(struct vfp *x, uint32_t a, uint32_t b, uint32_t c)
 }
 
 /* vlogefp: log2 B. For B = m * 2^E with 1 <= m < 2, each squaring of m
- * gives the next bit of log2 m (m^2 >= 2: the bit is 1 and m halves). */
+ * gives the next bit of log2 m (m^2 >= 2: the bit is 1 and m halves).
+ * m is kept in 2.62 fixed point, each square truncated; an error in m
+ * after k squarings weighs 2^-k in the result, so the 55 fraction bits
+ * are off by less than 2^-55 in total before the final rounding. */
+#define LOG_BITS 55
 static uint32_t op_loge(struct vfp *x, uint32_t a, uint32_t b, uint32_t c)
 {
     (void)a;
@@ -474,17 +475,18 @@ static uint32_t op_loge(struct vfp *x, uint32_t a, uint32_t b, uint32_t c)
             e--;
         }
     }
-    int64_t z = (int64_t)e * (1 << 23);  /* log2, 23 fraction bits */
-    for (int bit = 22; bit >= 0; bit--) {
-        m = (m * m) >> 23;
-        if (m & 0x1000000) {
+    m <<= 62 - 23;
+    int64_t z = (int64_t)e * ((int64_t)1 << LOG_BITS);   /* |z| < 150 * 2^55 < 2^63 */
+    for (int bit = LOG_BITS - 1; bit >= 0; bit--) {
+        m = (uint64_t)(((vec_u128)m * m) >> 62);
+        if (m >> 63) {
             m >>= 1;
             z += (int64_t)1 << bit;
         }
     }
     if (z == 0)
         return 0;
-    return round_single(x, z < 0, (uint64_t)(z < 0 ? -z : z), -23);
+    return round_single(x, z < 0, (uint64_t)(z < 0 ? -z : z), -LOG_BITS);
 }
 
 VMX_FP(vrefp, op_re)
