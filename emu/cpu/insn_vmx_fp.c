@@ -31,7 +31,11 @@
  *              nearest (QEMU's two steps too): within 1.5 ulp;
  *   vexptefp   2^x from the binary expansion of x's fraction, a product of
  *              2^(2^-k) constants in 62-bit fixed point, then rounded to
- *              nearest single: within 2^-50 before the final rounding;
+ *              nearest single: within 2^-54 before the final rounding,
+ *              so within about half an ulp. QEMU 7.2 sums 15 terms of
+ *              the Taylor series of e^(x ln 2) with no range reduction:
+ *              equal to this for |x| < 1, a few ulps off up to |x| ~ 6,
+ *              and beyond the ISA's bound (even -inf) past that;
  *   vlogefp    log2 x by repeated squaring of the significand in 62-bit
  *              fixed point (55 bits of fraction, within 2^-55), rounded
  *              to nearest single.
@@ -416,7 +420,8 @@ static const uint64_t exp2_steps[62] = {
 
 /* vexptefp: 2^B. B = n + f with n an integer and 0 <= f < 1 (64 fraction
  * bits, truncated); 2^f is the product of 2^(2^-k) over f's set bits
- * (error below 2^-55), rounded to single at the end. */
+ * (62 truncated products: error below 2^-54), rounded to single at the
+ * end. */
 static uint32_t op_expte(struct vfp *x, uint32_t a, uint32_t b, uint32_t c)
 {
     (void)a;
