@@ -42,8 +42,8 @@ static uint32_t xxspltw(unsigned t, unsigned b, unsigned uim)
     return 60u << 26 | (t & 31) << 21 | uim << 16 | (b & 31) << 11 | 164u << 2 | (b >> 5) << 1 | t >> 5;
 }
 static uint32_t vx(unsigned xo, unsigned t, unsigned a, unsigned b) { return 4u << 26 | t << 21 | a << 16 | b << 11 | xo; }
-static __attribute__((unused)) uint32_t va(unsigned xo, unsigned t, unsigned a, unsigned b, unsigned c) { return 4u << 26 | t << 21 | a << 16 | b << 11 | c << 6 | xo; }
-static __attribute__((unused)) uint32_t vc(unsigned xo, unsigned t, unsigned a, unsigned b, unsigned rc) { return vx(xo, t, a, b) | rc << 10; }
+static uint32_t va(unsigned xo, unsigned t, unsigned a, unsigned b, unsigned c) { return 4u << 26 | t << 21 | a << 16 | b << 11 | c << 6 | xo; }
+static uint32_t vc(unsigned xo, unsigned t, unsigned a, unsigned b, unsigned rc) { return vx(xo, t, a, b) | rc << 10; }
 
 /* ---- the test machine ---- */
 
@@ -130,6 +130,29 @@ static void test_decode(void)
         { 0xf0221dd0, "xxleqv", "xxleqv vs1,vs2,vs3", xx3(186, 1, 2, 3) },
         { 0xf0221d90, "xxlnand", "xxlnand vs1,vs2,vs3", xx3(178, 1, 2, 3) },
         { 0xf0221d50, "xxlorc", "xxlorc vs1,vs2,vs3", xx3(170, 1, 2, 3) },
+        { 0x1022180a, "vaddfp", "vaddfp v1,v2,v3", vx(10, 1, 2, 3) },
+        { 0x1022184a, "vsubfp", "vsubfp v1,v2,v3", vx(74, 1, 2, 3) },
+        { 0x102220ee, "vmaddfp", "vmaddfp v1,v2,v3,v4", va(46, 1, 2, 4, 3) },
+        { 0x102220ef, "vnmsubfp", "vnmsubfp v1,v2,v3,v4", va(47, 1, 2, 4, 3) },
+        { 0x10221c0a, "vmaxfp", "vmaxfp v1,v2,v3", vx(1034, 1, 2, 3) },
+        { 0x10221c4a, "vminfp", "vminfp v1,v2,v3", vx(1098, 1, 2, 3) },
+        { 0x1020190a, "vrefp", "vrefp v1,v3", vx(266, 1, 0, 3) },
+        { 0x1020194a, "vrsqrtefp", "vrsqrtefp v1,v3", vx(330, 1, 0, 3) },
+        { 0x1020198a, "vexptefp", "vexptefp v1,v3", vx(394, 1, 0, 3) },
+        { 0x102019ca, "vlogefp", "vlogefp v1,v3", vx(458, 1, 0, 3) },
+        { 0x10201a0a, "vrfin", "vrfin v1,v3", vx(522, 1, 0, 3) },
+        { 0x10201a4a, "vrfiz", "vrfiz v1,v3", vx(586, 1, 0, 3) },
+        { 0x10201a8a, "vrfip", "vrfip v1,v3", vx(650, 1, 0, 3) },
+        { 0x10201aca, "vrfim", "vrfim v1,v3", vx(714, 1, 0, 3) },
+        { 0x10251b4a, "vcfsx", "vcfsx v1,v3,5", vx(842, 1, 5, 3) },
+        { 0x10251b0a, "vcfux", "vcfux v1,v3,5", vx(778, 1, 5, 3) },
+        { 0x10251bca, "vctsxs", "vctsxs v1,v3,5", vx(970, 1, 5, 3) },
+        { 0x10251b8a, "vctuxs", "vctuxs v1,v3,5", vx(906, 1, 5, 3) },
+        { 0x102218c6, "vcmpeqfp", "vcmpeqfp v1,v2,v3", vc(198, 1, 2, 3, 0) },
+        { 0x102219c6, "vcmpgefp", "vcmpgefp v1,v2,v3", vc(454, 1, 2, 3, 0) },
+        { 0x10221ac6, "vcmpgtfp", "vcmpgtfp v1,v2,v3", vc(710, 1, 2, 3, 0) },
+        { 0x10221bc6, "vcmpbfp", "vcmpbfp v1,v2,v3", vc(966, 1, 2, 3, 0) },
+        { 0x10221fc6, "vcmpbfp", "vcmpbfp. v1,v2,v3", vc(966, 1, 2, 3, 1) },
     };
     const size_t n = sizeof binutils / sizeof binutils[0];
     unsigned wrong = 0, enc = 0;
@@ -146,6 +169,8 @@ static void test_decode(void)
     is_u64(enc, 0, "this test's encoders agree with binutils");
     const struct insn_def *d = decode_word(xxspltw(1, 2, 3) | 1u << 18);
     ok(d && (xxspltw(1, 2, 3) | 1u << 18) & d->reserved, "xxspltw with bit 13 set is an invalid form");
+    d = decode_word(vx(266, 1, 2, 3));
+    ok(d && !strcmp(d->mnemonic, "vrefp") && (vx(266, 1, 2, 3) & d->reserved), "vrefp with VRA != 0 is an invalid form");
 }
 
 /* ---- loads and stores (7.6.1.1-2) ---- */
@@ -410,8 +435,221 @@ static void test_unavailable(void)
     check_unavailable(xx3(146, 1, 2, 3), no_vsx, 0xf40, "xxlor with MSR[VSX]=0");
     check_unavailable(xxsel(1, 2, 3, 4), no_vsx, 0xf40, "xxsel with MSR[VSX]=0");
     check_unavailable(xxspltw(1, 2, 0), no_vsx, 0xf40, "xxspltw with MSR[VSX]=0");
+    /* VMX floating point needs MSR[VEC] (with VSX on). */
+    const uint64_t no_vec = msr_of(1) | MSR_FP | MSR_VSX;
+    check_unavailable(vx(10, 1, 2, 3), no_vec, 0xf20, "vaddfp with MSR[VEC]=0");
+    check_unavailable(va(46, 1, 2, 3, 4), no_vec, 0xf20, "vmaddfp with MSR[VEC]=0");
+    check_unavailable(vc(966, 1, 2, 3, 1), no_vec, 0xf20, "vcmpbfp. with MSR[VEC]=0");
+    check_unavailable(vx(970, 1, 2, 3), no_vec, 0xf20, "vctsxs with MSR[VEC]=0");
+    check_unavailable(vx(394, 1, 0, 3), no_vec, 0xf20, "vexptefp with MSR[VEC]=0");
 }
 
+
+
+/* ---- VMX floating point (6.14) ---- */
+
+/* VR n's words. */
+static void set_vr(unsigned n, uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3) { set_words(32 + n, w0, w1, w2, w3); }
+static uint32_t vr_word(unsigned n, unsigned i) { return word(32 + n, i); }
+
+/* Runs INSN on VR2 = A, VR3 = B, VR4 = C with VSCR = VSCR0; VR1 is the
+ * target. */
+static bool vmx_live;   /* the guest of the last run_vmx is still allocated */
+
+static void run_vmx(uint32_t insn, const uint32_t a[4], const uint32_t b[4], const uint32_t c[4], uint32_t vscr0)
+{
+    if (vmx_live)
+        tg_destroy(&g);
+    vmx_live = true;
+    fresh(0);
+    set_vr(2, a[0], a[1], a[2], a[3]);
+    set_vr(3, b[0], b[1], b[2], b[3]);
+    set_vr(4, c[0], c[1], c[2], c[3]);
+    g.cpu.vscr[0] = vscr0;
+    tg_emit(&g, insn);
+    if (!run())
+        tap_diag("instruction %08x did not run to attn", insn);
+}
+
+static void check_words(const char *what, const uint32_t want[4])
+{
+    unsigned bad = 0;
+    for (unsigned i = 0; i < 4; i++)
+        if (vr_word(1, i) != want[i]) {
+            if (bad++ < 4)
+                tap_diag("%s: word %u = %08x, want %08x", what, i, vr_word(1, i), want[i]);
+        }
+    is_u64(bad, 0, "%s", what);
+}
+
+#define NJ VSCR_NJ
+#define W4(a, b, c, d) ((const uint32_t[4]){ a, b, c, d })
+
+static void test_vmx_arith(void)
+{
+    static const uint32_t zero[4];
+    /* 1 + 2, inf - inf (default NaN), NaN operands (first of A, B; made quiet). */
+    run_vmx(vx(10, 1, 2, 3), W4(0x3f800000, 0x7f800000, 0x7f800001, 0x3f800000),
+            W4(0x40000000, 0xff800000, 0x7fc00005, 0xffc00007), zero, 0);
+    check_words("vaddfp: 1+2, inf-inf, SNaN A first and quieted, NaN B", W4(0x40400000, 0x7fc00000, 0x7fc00001, 0xffc00007));
+    run_vmx(vx(74, 1, 2, 3), W4(0x3f800000, 0x00000000, 0x80000000, 0x7f7fffff),
+            W4(0x3f800000, 0x00000000, 0x00000000, 0xff7fffff), zero, 0);
+    check_words("vsubfp: 1-1 = +0, 0-0 = +0, -0-0 = -0, overflow to +inf", W4(0, 0, 0x80000000, 0x7f800000));
+    /* vmaddfp: one rounding: (1+2^-12)^2 - 1 = 2^-11 + 2^-24 exactly
+     * (a separately rounded product would give 2^-11); NaN order A, B, C. */
+    run_vmx(va(46, 1, 2, 3, 4), W4(0x3f800800, 0x7fc00001, 0x3f800000, 0x3f800000),
+            W4(0xbf800000, 0x7fc00002, 0x7fc00002, 0x3f800000), W4(0x3f800800, 0x7fc00003, 0x7fc00003, 0x7fc00003), 0);
+    check_words("vmaddfp: fused, NaN order VRA, VRB, VRC", W4(0x3a000400, 0x7fc00001, 0x7fc00002, 0x7fc00003));
+    run_vmx(va(47, 1, 2, 3, 4), W4(0x3f800000, 0x40000000, 0x3f800000, 0x7fc00001),
+            W4(0x3f800000, 0x3f800000, 0x00000000, 0x3f800000), W4(0x3f800000, 0x40000000, 0x3f800000, 0x3f800000), 0);
+    check_words("vnmsubfp: -(1*1-1) = -0, -(2*2-1) = -3, -(1*1-0) = -1, NaN not negated",
+                W4(0x80000000, 0xc0400000, 0xbf800000, 0x7fc00001));
+    run_vmx(vx(1034, 1, 2, 3), W4(0x00000000, 0x80000000, 0x7fc00001, 0xbf800000),
+            W4(0x80000000, 0x00000000, 0x3f800000, 0x7f800001), zero, 0);
+    check_words("vmaxfp: +0 > -0 either way, NaN A, SNaN B quieted", W4(0, 0, 0x7fc00001, 0x7fc00001));
+    run_vmx(vx(1098, 1, 2, 3), W4(0x00000000, 0x80000000, 0x3f800000, 0xbf800000),
+            W4(0x80000000, 0x00000000, 0x40000000, 0xff800000), zero, 0);
+    check_words("vminfp: -0 < +0 either way, 1, -inf", W4(0x80000000, 0x80000000, 0x3f800000, 0xff800000));
+}
+
+/* VSCR[NJ] = 1: denormal operands are zeros of their sign, underflowed
+ * results (tiny before rounding) zeros of theirs (6.3). */
+static void test_vmx_nj(void)
+{
+    static const uint32_t zero[4];
+    const uint32_t *a = W4(0x00000001, 0x80000001, 0x00800001, 0x80800001);
+    const uint32_t *b = W4(0x00000000, 0x80000000, 0x00800000, 0x80800000);
+    run_vmx(vx(10, 1, 2, 3), a, zero, zero, 0);
+    check_words("vaddfp NJ=0: denormal operands count", W4(0x00000001, 0x80000001, 0x00800001, 0x80800001));
+    run_vmx(vx(10, 1, 2, 3), a, zero, zero, NJ);
+    check_words("vaddfp NJ=1: denormal operands are signed zeros", W4(0, 0, 0x00800001, 0x80800001));
+    run_vmx(vx(74, 1, 2, 3), a, b, zero, 0);
+    check_words("vsubfp NJ=0: exact denormal differences", W4(0x00000001, 0x80000001, 0x00000001, 0x80000001));
+    run_vmx(vx(74, 1, 2, 3), a, b, zero, NJ);
+    check_words("vsubfp NJ=1: denormal results flushed, sign kept", W4(0, 0, 0, 0x80000000));
+    /* 0.5 * (2^-126 - 2^-149) = 2^-127 - 2^-150: tiny, rounds (ties to
+     * even) up to 2^-126; flushed with NJ because tininess is before
+     * rounding. */
+    run_vmx(va(46, 1, 2, 3, 4), W4(0x3f000000, 0xbf000000, 0x3f000000, 0x3f000000),
+            W4(0, 0x80000000, 0, 0x00800000), W4(0x00ffffff, 0x00ffffff, 0x00800000, 0x00000002), 0);
+    check_words("vmaddfp NJ=0: round up to 2^-126, denormals", W4(0x00800000, 0x80800000, 0x00400000, 0x00800001));
+    run_vmx(va(46, 1, 2, 3, 4), W4(0x3f000000, 0xbf000000, 0x3f000000, 0x3f000000),
+            W4(0, 0x80000000, 0, 0x00800000), W4(0x00ffffff, 0x00ffffff, 0x00800000, 0x00000002), NJ);
+    check_words("vmaddfp NJ=1: tiny before rounding flushed; denormal C is 0", W4(0, 0x80000000, 0, 0x00800000));
+    /* Compares and max see flushed operands. */
+    run_vmx(vx(198, 1, 2, 3), W4(0x00000001, 0x80000001, 0x00000001, 0x00000003), W4(0, 0, 0x80000000, 0x00000002), zero, NJ);
+    check_words("vcmpeqfp NJ=1: denormals equal zero", W4(~0u, ~0u, ~0u, ~0u));
+    run_vmx(vx(198, 1, 2, 3), W4(0x00000001, 0x80000001, 0x00000001, 0x00000003), W4(0, 0, 0x80000000, 0x00000002), zero, 0);
+    check_words("vcmpeqfp NJ=0: denormals are not zero", W4(0, 0, 0, 0));
+    run_vmx(vx(266, 1, 0, 3), zero, W4(0x00000001, 0x80000001, 0x7f7fffff, 0x3f800000), zero, NJ);
+    check_words("vrefp NJ=1: 1/denormal = 1/0, 1/max flushed", W4(0x7f800000, 0xff800000, 0, 0x3f800000));
+    run_vmx(vx(522, 1, 0, 3), zero, W4(0x00000001, 0x80000001, 0x00000001, 0x3f800000), zero, NJ);
+    check_words("vrfin NJ=1: denormal -> signed zero", W4(0, 0x80000000, 0, 0x3f800000));
+    run_vmx(vx(650, 1, 0, 3), zero, W4(0x00000001, 0x80000001, 0x00000001, 0x3f800000), zero, 0);
+    check_words("vrfip NJ=0: denormal rounds up to 1", W4(0x3f800000, 0x80000000, 0x3f800000, 0x3f800000));
+}
+
+static void test_vmx_round_convert(void)
+{
+    static const uint32_t zero[4];
+    /* 2.5, 3.5, -0.5, 1.5 */
+    const uint32_t *v = W4(0x40200000, 0x40600000, 0xbf000000, 0x3fc00000);
+    run_vmx(vx(522, 1, 0, 3), zero, v, zero, 0);
+    check_words("vrfin: ties to even, -0.5 -> -0", W4(0x40000000, 0x40800000, 0x80000000, 0x40000000));
+    run_vmx(vx(586, 1, 0, 3), zero, v, zero, 0);
+    check_words("vrfiz", W4(0x40000000, 0x40400000, 0x80000000, 0x3f800000));
+    run_vmx(vx(650, 1, 0, 3), zero, v, zero, 0);
+    check_words("vrfip: -0.5 -> -0", W4(0x40400000, 0x40800000, 0x80000000, 0x40000000));
+    run_vmx(vx(714, 1, 0, 3), zero, v, zero, 0);
+    check_words("vrfim", W4(0x40000000, 0x40400000, 0xbf800000, 0x3f800000));
+    run_vmx(vx(714, 1, 0, 3), zero, W4(0x4b000001, 0x7f800001, 0xff800000, 0xcb7fffff), zero, 0);
+    check_words("vrfim: large, SNaN quieted, -inf, -(2^24-1)", W4(0x4b000001, 0x7fc00001, 0xff800000, 0xcb7fffff));
+
+    /* vcfsx/vcfux with UIM: -1/2^1, 2^31-1 rounded, 0xffffffff unsigned. */
+    run_vmx(vx(842, 1, 1, 3), zero, W4(0xffffffff, 0x7fffffff, 0x00000003, 0), zero, 0);
+    check_words("vcfsx UIM=1", W4(0xbf000000, 0x4e800000, 0x3fc00000, 0));
+    run_vmx(vx(778, 1, 31, 3), zero, W4(0xffffffff, 0x00000001, 0x80000000, 0), zero, 0);
+    check_words("vcfux UIM=31", W4(0x40000000, 0x30000000, 0x3f800000, 0));
+
+    /* vctsxs: saturation and VSCR[SAT] (sticky, set only on saturation). */
+    run_vmx(vx(970, 1, 0, 3), zero, W4(0x4f32d05e, 0xcf32d05e, 0x3fc00000, 0xbfc00000), zero, NJ);
+    check_words("vctsxs: 3e9, -3e9 saturate; 1.5 -> 1, -1.5 -> -1", W4(0x7fffffff, 0x80000000, 1, 0xffffffff));
+    is_u64(g.cpu.vscr[0], NJ | VSCR_SAT, "vctsxs saturating sets SAT, keeps NJ");
+    run_vmx(vx(970, 1, 1, 3), zero, W4(0x3fc00000, 0x4effffff, 0xcf000000, 0x80000001), zero, 0);
+    check_words("vctsxs UIM=1: 1.5*2 = 3, (2^31-128)*2 and -2^31*2 saturate, -denormal -> 0", W4(3, 0x7fffffff, 0x80000000, 0));
+    is_u64(g.cpu.vscr[0], VSCR_SAT, "vctsxs UIM=1: 2^31-128 times 2 saturates");
+    run_vmx(vx(970, 1, 0, 3), zero, W4(0x4effffff, 0xcf000000, 0x80000000, 0x3f7fffff), zero, 0);
+    check_words("vctsxs: 2^31-128, -2^31, -0, 0.99 exactly representable", W4(0x7fffff80, 0x80000000, 0, 0));
+    is_u64(g.cpu.vscr[0], 0, "vctsxs without saturation leaves SAT 0");
+    run_vmx(vx(970, 1, 0, 3), zero, W4(0x7fc00000, 0, 0, 0), zero, 0);
+    check_words("vctsxs: NaN -> 0", W4(0, 0, 0, 0));
+    is_u64(g.cpu.vscr[0], 0, "vctsxs: NaN does not set SAT (QEMU agrees)");
+    run_vmx(vx(906, 1, 0, 3), zero, W4(0xbf000000, 0xbf800000, 0x4f800000, 0x4f7fffff), zero, 0);
+    check_words("vctuxs: -0.5 -> 0, -1 -> 0, 2^32 -> max, 2^32-256", W4(0, 0, 0xffffffff, 0xffffff00));
+    is_u64(g.cpu.vscr[0], VSCR_SAT, "vctuxs saturating sets SAT");
+    run_vmx(vx(906, 1, 0, 3), zero, W4(0xbf000000, 0x80000000, 0x3f800000, 0), zero, 0);
+    is_u64(g.cpu.vscr[0], 0, "vctuxs: -0.5 truncates to 0 without saturating");
+}
+
+static void test_vmx_compares(void)
+{
+    static const uint32_t zero[4];
+    const uint32_t *a = W4(0x3f800000, 0x40000000, 0x7fc00000, 0x80000000);
+    const uint32_t *b = W4(0x3f800000, 0x3f800000, 0x3f800000, 0x00000000);
+    run_vmx(vc(198, 1, 2, 3, 1), a, b, zero, 0);
+    check_words("vcmpeqfp.", W4(~0u, 0, 0, ~0u));
+    is_u64(g.cpu.cr[0] >> 4 & 0xf, 0, "vcmpeqfp. mixed: CR6 = 0000");
+    run_vmx(vc(454, 1, 2, 3, 1), a, b, zero, 0);
+    check_words("vcmpgefp.", W4(~0u, ~0u, 0, ~0u));
+    run_vmx(vc(710, 1, 2, 3, 1), a, b, zero, 0);
+    check_words("vcmpgtfp.", W4(0, ~0u, 0, 0));
+    run_vmx(vc(454, 1, 2, 3, 1), b, b, zero, 0);
+    is_u64(g.cpu.cr[0] >> 4 & 0xf, 8, "vcmpgefp. all true: CR6 = 1000");
+    run_vmx(vc(710, 1, 2, 3, 1), b, b, zero, 0);
+    is_u64(g.cpu.cr[0] >> 4 & 0xf, 2, "vcmpgtfp. all false: CR6 = 0010");
+    tg_destroy(&g);
+    vmx_live = false;
+    fresh(0);
+    g.cpu.cr[0] = 0xffffffff;
+    tg_emit(&g, vc(710, 1, 2, 3, 0));
+    run();
+    is_u64(g.cpu.cr[0], 0xffffffff, "vcmpgtfp without Rc leaves CR alone");
+    tg_destroy(&g);
+
+    /* vcmpbfp: bit 0 = not A <= B, bit 1 = not A >= -B; NaN both. */
+    run_vmx(vc(966, 1, 2, 3, 1), W4(0x3f800000, 0xc0000000, 0x40400000, 0x7fc00000),
+            W4(0x40000000, 0x3f800000, 0x40000000, 0x40000000), zero, 0);
+    check_words("vcmpbfp.: in, below, above, NaN", W4(0, 0x40000000, 0x80000000, 0xc0000000));
+    is_u64(g.cpu.cr[0] >> 4 & 0xf, 0, "vcmpbfp. some out of bounds: CR6 = 0000");
+    run_vmx(vc(966, 1, 2, 3, 1), W4(0x3f800000, 0xbf800000, 0, 0x80000000),
+            W4(0x3f800000, 0x3f800000, 0, 0x3f800000), zero, 0);
+    check_words("vcmpbfp.: all within bounds (edges included)", W4(0, 0, 0, 0));
+    is_u64(g.cpu.cr[0] >> 4 & 0xf, 2, "vcmpbfp. all in bounds: CR6 = 0010");
+    run_vmx(vc(966, 1, 2, 3, 1), W4(0x3f800000, 0, 0, 0), W4(0xbf800000, 0xbf800000, 0xbf800000, 0xbf800000), zero, 0);
+    check_words("vcmpbfp.: negative B: nothing is within", W4(0x80000000, 0xc0000000, 0xc0000000, 0xc0000000));
+    is_u64(g.cpu.cr[0] >> 4 & 0xf, 0, "vcmpbfp. all out: CR6 = 0000 (no all-false bit)");
+}
+
+static void test_vmx_estimates(void)
+{
+    static const uint32_t zero[4];
+    run_vmx(vx(266, 1, 0, 3), zero, W4(0x40400000, 0x80000000, 0x7f800000, 0x7fc00001), zero, 0);
+    check_words("vrefp: 1/3 correctly rounded, 1/-0, 1/inf, NaN", W4(0x3eaaaaab, 0xff800000, 0, 0x7fc00001));
+    run_vmx(vx(330, 1, 0, 3), zero, W4(0x40800000, 0x80000000, 0xbf800000, 0x7f800000), zero, 0);
+    check_words("vrsqrtefp: 1/sqrt(4), -0 -> -inf, negative -> NaN, inf -> 0", W4(0x3f000000, 0xff800000, 0x7fc00000, 0));
+    run_vmx(vx(394, 1, 0, 3), zero, W4(0x3f800000, 0xbf800000, 0x3f000000, 0xc3150000), zero, 0);
+    check_words("vexptefp: 2^1, 2^-1, 2^0.5 (rounded), 2^-149", W4(0x40000000, 0x3f000000, 0x3fb504f3, 0x00000001));
+    run_vmx(vx(394, 1, 0, 3), zero, W4(0x43000000, 0xff800000, 0x80000000, 0xc2fe0000), zero, 0);
+    check_words("vexptefp: 2^128 = inf, 2^-inf = 0, 2^-0 = 1, 2^-127", W4(0x7f800000, 0, 0x3f800000, 0x00400000));
+    run_vmx(vx(394, 1, 0, 3), zero, W4(0xc2fe0000, 0x42fe0000, 0x3e800000, 0x40490fdb), zero, NJ);
+    /* 2^0x40490fdb = 8.82497836..., nearer 0x410d331d than 0x410d331c. */
+    check_words("vexptefp NJ=1: 2^-127 flushed, 2^127, 2^0.25, 2^pi",
+                W4(0, 0x7f000000, 0x3f9837f0, 0x410d331d));
+    run_vmx(vx(458, 1, 0, 3), zero, W4(0x41000000, 0x3f000000, 0xbf800000, 0x80000000), zero, 0);
+    check_words("vlogefp: log2 8, log2 0.5, log2 -1 = NaN, log2 -0 = -inf", W4(0x40400000, 0xbf800000, 0x7fc00000, 0xff800000));
+    run_vmx(vx(458, 1, 0, 3), zero, W4(0x3f800000, 0x7f800000, 0x00000001, 0x40400000), zero, 0);
+    check_words("vlogefp: log2 1 = +0, inf, 2^-149, log2 3", W4(0, 0x7f800000, 0xc3150000, 0x3fcae00d));
+}
 
 int main(void)
 {
@@ -424,5 +662,12 @@ int main(void)
     test_permutes();
     test_logical();
     test_unavailable();
+    test_vmx_arith();
+    test_vmx_nj();
+    test_vmx_round_convert();
+    test_vmx_compares();
+    test_vmx_estimates();
+    if (vmx_live)
+        tg_destroy(&g);
     return tap_done();
 }
