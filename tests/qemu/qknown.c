@@ -445,6 +445,26 @@ static bool overflow_and_underflow_elements(const struct insn_def *d, uint32_t w
  * the ISA interrupts (target unchanged) and QEMU does not. Found with
  * seeds 4 and 5 (xvcvdpsp, cases 12196 and 7335) and 6 (xvmaddasp, case
  * 12280). */
+/* xvcvdpsp's operand: one doubleword too large for a single and another
+ * too small for a single's normal range. QEMU 7.2 writes something for the
+ * tiny element even with UE = 1 (not a zero or a denormal), so its result
+ * alone cannot tell; the operand can. Found with seed 1, case 2750, once
+ * the VMX floating-point rows joined the table. */
+static bool xvcvdpsp_overflow_and_underflow_operand(const struct insn_def *d, uint32_t word,
+                                                    const uint64_t *vsr)
+{
+    if (strcmp(d->mnemonic, "xvcvdpsp"))
+        return false;
+    const uint64_t *v = &vsr[2 * f_xb(word)];
+    bool big = false, tiny = false;
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned e = (unsigned)(v[k] >> 52) & 0x7ff;
+        big |= e >= 0x47f && e != 0x7ff;              /* 2^128 and beyond, not inf/NaN */
+        tiny |= e < 0x381 && (v[k] & ~B(63)) != 0;    /* below 2^-126, not zero */
+    }
+    return big && tiny;
+}
+
 static bool missed_enabled_underflow(const struct qknown_ctx *x, const struct qc_result *q,
                                      const struct qc_result *p)
 {
@@ -452,7 +472,8 @@ static bool missed_enabled_underflow(const struct qknown_ctx *x, const struct qc
     return d && (x->before.fpscr & B(5)) && q->signo == 0 && p->signo == QC_SIGFPE &&
            (p->regs.fpscr & UX) && (q->regs.fpscr & OX) &&
            (!(q->regs.fpscr & UX) || (x->before.fpscr & UX)) &&
-           overflow_and_underflow_elements(d, x->word, q->regs.vsr);
+           (overflow_and_underflow_elements(d, x->word, q->regs.vsr) ||
+            xvcvdpsp_overflow_and_underflow_operand(d, x->word, x->before.vsr));
 }
 
 /* The vector conversions to integer: an element after a NaN element gets
