@@ -341,6 +341,27 @@ static bool stale_cr1(const struct qknown_ctx *x, const struct qc_result *q,
            differs_only(q, p, 0, true, 0);
 }
 
+/* mcrfs after such a compare reads the same stale FPSCR copy: the CR
+ * field it writes is the only difference. Found with seed 18, case 10318
+ * (xvcmpgtdp. of a NaN, then mcrfs cr5,cr0). */
+static bool mcrfs_after_vsx_compare(struct qknown_ctx *x)
+{
+    const struct insn_def *d = decode_word(x->word);
+    return (x->sticky & QKNOWN_VSX_CMP_FPSCR) && d && !strcmp(d->mnemonic, "mcrfs");
+}
+
+static bool stale_mcrfs_field(const struct qknown_ctx *x, const struct qc_result *q,
+                              const struct qc_result *p)
+{
+    uint32_t field = 0xf0000000u >> (4 * f_bf(x->word));
+    if (!(((uint32_t)q->regs.cr ^ (uint32_t)p->regs.cr) & field) ||
+        (((uint32_t)q->regs.cr ^ (uint32_t)p->regs.cr) & ~field))
+        return false;
+    struct qc_result same = *q;     /* CR field BF set aside, the rest must agree */
+    same.regs.cr = p->regs.cr;
+    return differs_only(&same, p, 0, false, 0);
+}
+
 /* The same helpers raise the enabled VXSNAN interrupt (VE = 1, an SNaN
  * element) from inside: TCG, told they read no globals, may have dropped
  * an earlier instruction's store of a flag a later instruction of the
@@ -819,12 +840,16 @@ static bool snan_operand_in(uint32_t w, const uint64_t *v)
 
 static bool snan_operand(struct qknown_ctx *x) { return snan_operand_in(x->word, x->c->vsr); }
 
+/* For an xv* row FR and FI may differ too: QEMU 7.2 clears them there (the
+ * xv* FR/FI entry), and one case can show both differences -- seed 11,
+ * case 11829 (xvmaddmsp). */
 static bool only_vxsnan_by_ppcrr(const struct qknown_ctx *x, const struct qc_result *q,
                                  const struct qc_result *p)
 {
-    (void)x;
+    const struct insn_def *d = decode_word(x->word);
+    uint64_t also = d && !strncmp(d->mnemonic, "xv", 2) ? FR | FI : 0;
     return (p->regs.fpscr & VXSNAN) && !(q->regs.fpscr & VXSNAN) &&
-           differs_only(q, p, VXSNAN, false, 0);
+           differs_only(q, p, VXSNAN | also, false, 0);
 }
 
 /* fres of a zero: the ISA's result is an infinity of the same sign with
@@ -1142,6 +1167,10 @@ const struct qknown qknown_table[] = {
       "from the FPSCR as it was before the compare (its helper is declared not to write "
       "TCG globals)", "Book I 4.6 (Rc = 1: CR1 is FPSCR[FX FEX VX OX] after the instruction) "
       "and 7.6 (xvcmpgesp & co set VXSNAN, VXVC)", fp_record_after_vsx_compare, stale_cr1 },
+    { NULL, "mcrfs after an xvcmp* of a NaN in the same translation block: QEMU 7.2 copies "
+      "the FPSCR field as it was before the compare", "Book I 4.6.10 (mcrfs copies FPSCR "
+      "field BFA as it is) and 7.6 (xvcmp* set VXSNAN, VXVC, VX, FX)", mcrfs_after_vsx_compare,
+      stale_mcrfs_field },
     { NULL, "xvcmp* with a signalling NaN and VE = 1: QEMU 7.2 interrupts from inside a "
       "helper declared not to read TCG globals, so the saved XER/CR may miss an earlier "
       "instruction's update", "Book I 7.6 (xvcmpeqsp & co: VXSNAN, enabled: interrupt) and "
