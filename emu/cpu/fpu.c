@@ -193,7 +193,13 @@ static uint64_t pack_double(bool neg, uint64_t kept, int lsb_exp)
     int shift = clz64(kept) - 11;
     kept <<= shift;
     int e = lsb_exp - shift + 52;          /* exponent of the leading bit */
-    if (e < -1022)                         /* a double denormal: exact by construction */
+    /* A double denormal: exact for every result of double-format
+     * rounding. The one inexact case is an enabled-underflow single result
+     * of double operands (xsmulsp & co) still below 2^-1022 after the 192
+     * adjustment: the ISA's adjusted result has no double-format encoding
+     * there, and ppcrr truncates it to this denormal (UX, FEX and the
+     * interrupt are what the ISA fixes). */
+    if (e < -1022)
         return signed_zero(neg) | (-1022 - e < 64 ? kept >> (-1022 - e) : 0);
     if (e > 1023)                          /* only a misused scaled result */
         return signed_inf(neg);

@@ -497,6 +497,63 @@ static bool missed_enabled_underflow(const struct qknown_ctx *x, const struct qc
             xvcvdpsp_overflow_and_underflow_operand(d, x->word, x->before.vsr));
 }
 
+/* xvcvsxdsp/xvcvuxdsp: QEMU 7.2's helper does not clear the softfloat
+ * flags before converting, so an overflow, underflow or inexact an earlier
+ * instruction left there (mcrfs, which resets nothing, may have cleared
+ * the FPSCR bit since) is signalled again: OX or UX, which a conversion
+ * of a doubleword integer (below 2^64, far inside single's range) can
+ * never raise. Checked under qemu-ppc64le 7.2: xsmuldp overflowing, mcrfs
+ * of fields 0 and 1, then xvcvsxdsp or xvcvuxdsp sets FX and OX again;
+ * xvcvsxddp, xvcvuxwsp, xscvsxddp and xscvuxdsp do not. Found with seed
+ * 22, case 1799 (xvmaddmsp overflowing, mcrfs cr1,cr0, xvcvsxdsp). */
+static bool int_to_single_vector(struct qknown_ctx *x)
+{
+    return is_row(x, "xvcvsxdsp", "") || is_row(x, "xvcvuxdsp", "");
+}
+
+static bool stale_overflow_underflow(const struct qknown_ctx *x, const struct qc_result *q,
+                                     const struct qc_result *p)
+{
+    (void)x;
+    uint64_t diff = q->regs.fpscr ^ p->regs.fpscr;
+    return !(diff & p->regs.fpscr) && (diff & (OX | UX)) &&
+           differs_only(q, p, FX | OX | UX | XX | FI, false, 0);
+}
+
+/* xs*sp with UE = 1 whose product (sum, quotient) of double operands is
+ * so tiny that even the 192 adjustment leaves it below double's normal
+ * range (seed 23, case 17606: xsmulsp, product about 2^-1245). Tininess
+ * with UE = 1 is an enabled underflow: UX, FEX and the interrupt; the
+ * adjusted result has no double-format representation (ppcrr writes the
+ * double denormal it truncates to). QEMU 7.2's exponent re-bias wraps
+ * around and it reports an overflow instead: OX, +-FLT_MAX (or infinity)
+ * in the target, no interrupt. */
+static bool xs_single_ue(struct qknown_ctx *x)
+{
+    return is_row(x, "xs", "sp") && (x->c->fpscr[0] & B(5));
+}
+
+static bool underflow_taken_for_overflow(const struct qknown_ctx *x, const struct qc_result *q,
+                                         const struct qc_result *p)
+{
+    unsigned t = f_xt(x->word);
+    uint64_t qt = q->regs.vsr[2 * t] & ~B(63), pt = p->regs.vsr[2 * t];
+    if (q->signo != 0 || p->signo != QC_SIGFPE || !(p->regs.fpscr & UX) ||
+        !(p->regs.fpscr & FEX) || (p->regs.fpscr & OX) || !(q->regs.fpscr & OX) ||
+        ((q->regs.fpscr & UX) && !(x->before.fpscr & UX)) || (pt & 0x7ff0000000000000ull) ||
+        (qt != 0x47efffffe0000000ull && qt != 0x7ff0000000000000ull))
+        return false;
+    struct qc_result *pp = malloc(sizeof *pp);
+    if (!pp)
+        return false;
+    *pp = *p;
+    pp->signo = q->signo;
+    pp->nip = q->nip;
+    bool ok = differs_only_vsr(q, pp, FX | FEX | OX | UX | XX | FR | FI | FPRF, false, 1ull << t, 0);
+    free(pp);
+    return ok;
+}
+
 /* The vector conversions to integer: an element after a NaN element gets
  * the NaN's result in QEMU 7.2; the ISA converts each element on its own. */
 static bool xvcv_to_int_with_nan(struct qknown_ctx *x)
@@ -1242,6 +1299,15 @@ const struct qknown qknown_table[] = {
       "records OX only, so it does not take the enabled underflow interrupt",
       "Book I 7.6 (each element's exceptions are recorded; an enabled one interrupts and "
       "VSR[XT] is not modified) and 7.4.4", xv_row, missed_enabled_underflow },
+    { NULL, "xvcvsxdsp/xvcvuxdsp: QEMU 7.2 signals again an overflow or underflow (and "
+      "inexact) an earlier instruction left in its softfloat flags", "Book I 7.6 (xvcvsxdsp, "
+      "xvcvuxdsp: an integer to single conversion can set XX, never OX or UX) and 4.2.2",
+      int_to_single_vector, stale_overflow_underflow },
+    { NULL, "xs*sp, UE = 1, a result still below double range after the 192 adjustment: "
+      "QEMU 7.2 reports an overflow (OX, FLT_MAX or infinity, no interrupt)",
+      "Book I 4.4.4 (UE = 1: a tiny result is an enabled underflow: UX, FEX, the interrupt; "
+      "the exponent adjusted by 192) and 7.4.4, 7.6 (xsmulsp & co)", xs_single_ue,
+      underflow_taken_for_overflow },
     { NULL, "xvcv* to integer: an element after a NaN element gets the NaN's result in QEMU 7.2",
       "Book I 7.6 (xvcvdpsxds & co convert each element on its own)", xvcv_to_int_with_nan,
       target_and_status },

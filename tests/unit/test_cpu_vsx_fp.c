@@ -40,6 +40,7 @@ static uint32_t xx3r(unsigned xo, unsigned rc, unsigned t, unsigned a, unsigned 
 }
 
 static uint32_t xsadddp(unsigned t, unsigned a, unsigned b) { return xx3(32, t, a, b); }
+static uint32_t xsmulsp(unsigned t, unsigned a, unsigned b) { return xx3(16, t, a, b); }
 static uint32_t xsmaxdp(unsigned t, unsigned a, unsigned b) { return xx3(160, t, a, b); }
 static uint32_t xsmindp(unsigned t, unsigned a, unsigned b) { return xx3(168, t, a, b); }
 static uint32_t xvadddp(unsigned t, unsigned a, unsigned b) { return xx3(96, t, a, b); }
@@ -776,6 +777,22 @@ static void test_qemu_differences(void)
     ok(dw(1, 0) == 0x1111 && dw(1, 1) == 0x2222, "xvcvdpsp overflow + underflow, UE=1: target unchanged");
     ok((g.cpu.fpscr[0] & (FPSCR_OX | FPSCR_UX | FPSCR_FEX)) == (FPSCR_OX | FPSCR_UX | FPSCR_FEX),
        "xvcvdpsp overflow + underflow, UE=1: OX UX FEX");
+    tg_destroy(&g);
+
+    /* xsmulsp of two tiny doubles (product about 2^-1245) with UE=1: an
+     * enabled underflow (UX, FEX; the interrupt when FE0/FE1 allow), never
+     * an overflow, although the exponent is still below range after the
+     * 192 adjustment (QEMU 7.2: OX and FLT_MAX, no interrupt). Seed 23,
+     * case 17606. */
+    fresh();
+    g.cpu.fpscr[0] = FPSCR_UE | FPSCR_ZE | 3;   /* RN = toward -infinity */
+    set_vsr(2, 0x8f1f09d4612eea12ull, 0);
+    set_vsr(3, 0xa30b4d0743d9318bull, 0);
+    step(xsmulsp(1, 2, 3));
+    ok((g.cpu.fpscr[0] & (FPSCR_UX | FPSCR_FEX | FPSCR_OX)) == (FPSCR_UX | FPSCR_FEX),
+       "xsmulsp far below range, UE=1: UX FEX, no OX");
+    ok((dw(1, 0) & 0xfff0000000000000ull) == 0 && dw(1, 1) == 0,
+       "xsmulsp far below range, UE=1: a positive value below the double normal range");
     tg_destroy(&g);
 }
 
