@@ -367,7 +367,14 @@ static bool stale_mcrfs_field(const struct qknown_ctx *x, const struct qc_result
  * an earlier instruction's store of a flag a later instruction of the
  * block overwrites, so the interrupt's saved state has the stale value.
  * Seen for XER[CA] (seed 12, case 10173: addmeo, xvcmpeqsp of an SNaN
- * with VE = 1, then subfic). */
+ * with VE = 1, then subfic) and for a GPR (seed 35, case 311: lbzu r25
+ * two words before an xvcmpgtdp of an SNaN with VE = 1, addic. r25 right
+ * after it: QEMU's interrupt context has r25 as the case started, the
+ * updated r4 right -- TCG dropped the load's r25 write as dead, since the
+ * next write comes before any declared reader; reproduced under
+ * qemu-ppc64le 7.2 with and only with that addic. following). Every TCG
+ * global may be stale this way: the GPRs, XER, CR, LR and CTR; the VSRs,
+ * FPSCR and memory live in env and must agree. */
 static bool vsr_has_snan(const uint64_t *v, bool vector, bool sp);
 
 static bool vsx_compare_snan_ve(struct qknown_ctx *x)
@@ -387,12 +394,12 @@ static bool stale_flags_at_interrupt(const struct qknown_ctx *x, const struct qc
     (void)x;
     const struct qc_regs *a = &q->regs, *b = &p->regs;
     if (q->signo != QC_SIGFPE || p->signo != QC_SIGFPE || q->nip != p->nip ||
-        memcmp(a->gpr, b->gpr, sizeof a->gpr) || a->lr != b->lr || a->ctr != b->ctr ||
         a->tar != b->tar || a->fpscr != b->fpscr || memcmp(a->vsr, b->vsr, sizeof a->vsr) ||
         ((a->vscr ^ b->vscr) & QC_VSCR_BITS) || (uint32_t)a->vrsave != (uint32_t)b->vrsave ||
         memcmp(q->data, p->data, QC_DATA_SIZE))
         return false;
-    return ((a->xer ^ b->xer) & QC_XER_COMPARED) || (uint32_t)a->cr != (uint32_t)b->cr;
+    return ((a->xer ^ b->xer) & QC_XER_COMPARED) || (uint32_t)a->cr != (uint32_t)b->cr ||
+           memcmp(a->gpr, b->gpr, sizeof a->gpr) || a->lr != b->lr || a->ctr != b->ctr;
 }
 
 /* ---- VSX (Book I ch. 7): what the vsx_fp helper found, checked here ---- */
@@ -1229,8 +1236,8 @@ const struct qknown qknown_table[] = {
       "field BFA as it is) and 7.6 (xvcmp* set VXSNAN, VXVC, VX, FX)", mcrfs_after_vsx_compare,
       stale_mcrfs_field },
     { NULL, "xvcmp* with a signalling NaN and VE = 1: QEMU 7.2 interrupts from inside a "
-      "helper declared not to read TCG globals, so the saved XER/CR may miss an earlier "
-      "instruction's update", "Book I 7.6 (xvcmpeqsp & co: VXSNAN, enabled: interrupt) and "
+      "helper declared not to read TCG globals, so the saved GPRs, XER, CR, LR, CTR may "
+      "miss an earlier instruction's update", "Book I 7.6 (xvcmpeqsp & co: VXSNAN, enabled: interrupt) and "
       "Book III-S 6.5.9 (the interrupt saves the state after every earlier instruction)",
       vsx_compare_snan_ve, stale_flags_at_interrupt },
     { "fcmpo", "fcmpo with a signalling NaN and VE = 1: QEMU 7.2 sets VXVC (and C)",
