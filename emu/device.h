@@ -37,6 +37,10 @@ struct device_type {
     /* Walks the device's guest-visible state (emu/state.h), for the
      * checkpoint digest and snapshots; NULL: the device has none. */
     void (*state)(struct device *dev, struct state_visitor *v);
+    /* The walk's version (0 means 1): raised when a field's meaning
+     * changes, so that a snapshot saved by another build is refused
+     * rather than misread (field ids themselves are never reused). */
+    uint32_t state_version;
 };
 
 struct device {

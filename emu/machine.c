@@ -382,6 +382,8 @@ enum exit_reason machine_run(struct machine *m)
 {
     while (m->exit_reason == EXIT_NONE) {
         machine_round(m);
+        if (m->round_end && m->exit_reason == EXIT_NONE)
+            m->round_end(m, m->round_end_opaque);
         /* Host input only while the run goes on (after an exit request it
          * could not be replayed), and one pass of ready callbacks: a
          * stream that never runs dry must not starve the guest. */
@@ -467,6 +469,7 @@ int machine_add_state_part(struct machine *m, const char *name, state_part_fn fn
     m->state_parts[m->n_state_parts].name = name;
     m->state_parts[m->n_state_parts].fn = fn;
     m->state_parts[m->n_state_parts].opaque = opaque;
+    m->state_parts[m->n_state_parts].version = 1;
     m->n_state_parts++;
     return 0;
 }
