@@ -382,8 +382,6 @@ enum exit_reason machine_run(struct machine *m)
 {
     while (m->exit_reason == EXIT_NONE) {
         machine_round(m);
-        if (m->round_end && m->exit_reason == EXIT_NONE)
-            m->round_end(m, m->round_end_opaque);
         /* Host input only while the run goes on (after an exit request it
          * could not be replayed), and one pass of ready callbacks: a
          * stream that never runs dry must not starve the guest. */
@@ -393,6 +391,10 @@ enum exit_reason machine_run(struct machine *m)
             m->feeder->poll(m->feeder->opaque);
         if (m->host_stop)
             input_host_stop(m, "stopped by a signal");
+        /* Last, after the input that arrived at this boundary: a run
+         * restored here goes on with the next round, as this one does. */
+        if (m->round_end && m->exit_reason == EXIT_NONE)
+            m->round_end(m, m->round_end_opaque);
     }
     /* The exit event comes last, after whatever event caused it (an RTAS
      * power-off inside an hcall, ...), and after a last checkpoint, so

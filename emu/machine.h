@@ -171,8 +171,10 @@ struct machine {
     void (*dispatch_changed)(struct machine *m, struct cpu *c, void *opaque);
     void *dispatch_opaque;
     /* Called at each round boundary while the run goes on, after that
-     * round's checkpoint and before host input is polled: where snapshots
-     * are taken (emu/snapshot.h). NULL: nobody. */
+     * round's checkpoint and the host input that arrived there, just
+     * before the next round: where snapshots are taken (emu/snapshot.h),
+     * so that a run restored from one starts with that next round.
+     * NULL: nobody. */
     void (*round_end)(struct machine *m, void *opaque);
     void *round_end_opaque;
     volatile sig_atomic_t host_stop; /* set from a signal handler: end the run */
