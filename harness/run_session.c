@@ -327,7 +327,7 @@ static void snapshot_round_end(struct machine *m, void *opaque)
 static int restore_snapshot(struct run_options *o, struct machine *m, char *err, size_t errlen)
 {
     struct trace_error terr;
-    if (snapshot_restore(m, o->snap.restore, &terr) < 0) {
+    if (snapshot_restore(m, o->snap.restore, ppcrr_build_id(), &terr) < 0) {
         snprintf(err, errlen, "cannot restore: %s", terr.msg);
         return -1;
     }

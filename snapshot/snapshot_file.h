@@ -50,8 +50,11 @@ int snapshot_save(struct machine *m, const char *path, const struct snapshot_inf
 
 /* Checks that the snapshot at PATH is of M's machine (vCPUs, RAM, page
  * table size, device tree, images by sha256), then loads its state over M.
- * On failure M is half loaded and must not run. */
-int snapshot_restore(struct machine *m, const char *path, struct trace_error *err);
+ * When BUILD_ID is the saving build's, the state digest is taken again and
+ * must be the one saved (across builds it cannot be compared: it hashes
+ * the vCPU state as this build lays it out). On failure M is half loaded
+ * and must not run. */
+int snapshot_restore(struct machine *m, const char *path, const char *build_id, struct trace_error *err);
 
 /* ---- reading without a machine (restore, tools, the fuzzer) ---------- */
 

@@ -195,6 +195,12 @@ static struct snapshot_reader *open_data(struct snapshot_reader *r, struct trace
     if (rc == 0)
         trace_error_set(err, "%s: byte %llu: the file ends after its signature (truncated)", r->name,
                         (unsigned long long)off);
+    uint32_t sig_version = trace_get_le32(r->data + 8 + SNAPSHOT_SIGNATURE_LEN);
+    if (rc > 0 && r->first->header && r->first->header->format_version != sig_version) {
+        trace_error_set(err, "%s: byte 16: the signature says format %u, the header %u (corrupted)", r->name,
+                        sig_version, r->first->header->format_version);
+        rc = -1;
+    }
     if (rc <= 0 || check_header(r, r->first, off, err) < 0 || check_frame(r, r->first, off, err) < 0) {
         snapshot_reader_close(r);
         return NULL;

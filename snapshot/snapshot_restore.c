@@ -11,9 +11,9 @@
  * it, and its reset value must be what older builds implied); a field or
  * part the snapshot has and this machine does not is refused, since its
  * state would be lost; so is a length that differs. Then RAM and the page
- * table, zero except for the runs saved. Last, the state digest is taken
- * again and compared with the one saved: a walk that saves something it
- * does not restore shows there.
+ * table, zero except for the runs saved. Last, when the same build saved
+ * it, the state digest is taken again and compared with the one saved: a
+ * walk that saves something it does not restore shows there.
  */
 #include "snapshot/snapshot_file.h"
 
@@ -266,7 +266,7 @@ static int load_state(struct machine *m, struct snapshot_reader *r, struct trace
     return l.failed ? -1 : 0;
 }
 
-int snapshot_restore(struct machine *m, const char *path, struct trace_error *err)
+int snapshot_restore(struct machine *m, const char *path, const char *build_id, struct trace_error *err)
 {
     struct snapshot_reader *r = snapshot_reader_open(path, err);
     if (!r)
@@ -291,7 +291,8 @@ int snapshot_restore(struct machine *m, const char *path, struct trace_error *er
         m->last_checkpoint = UINT64_MAX;
     }
     machine_snapshot_restored(m);
-    if (m->ram_digest.page_hash && h->digest.len == CHECKPOINT_DIGEST_SIZE) {
+    if (m->ram_digest.page_hash && h->digest.len == CHECKPOINT_DIGEST_SIZE && build_id &&
+        strcmp(build_id, h->build_id) == 0) {
         uint8_t digest[CHECKPOINT_DIGEST_SIZE];
         checkpoint_digest(m, digest);
         for (unsigned p = 0; p < CHECKPOINT_PARTS; p++)
