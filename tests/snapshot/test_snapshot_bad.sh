@@ -5,10 +5,11 @@
 # (other kernel, other -m, other -smp, other -append), and a snapshot that
 # is not of the trace being replayed. Also the options' spelling, and
 # --snapshot-every's files, each restorable.
-#   test_snapshot_bad.sh PPCRR GUEST.elf OTHER_GUEST.elf
+# And with standard tools only, the file decodes as one ppcrr.Snapshot.
+#   test_snapshot_bad.sh PPCRR GUEST.elf OTHER_GUEST.elf [SNAPSHOT.PROTO]
 set -u
 . "$(dirname "$0")/../cli/tap.sh"
-ppcrr=$1 guest=$2 other=$3
+ppcrr=$1 guest=$2 other=$3 proto=${4:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 opts="-kernel $guest -serial null -rtc base=2024-01-01T00:00:00"
@@ -28,6 +29,12 @@ restore_fails() {
 
 run run $opts --restore "$tmp/s.snap"
 check "the intact snapshot restores (status 0)" [ "$rc" -eq 0 ]
+if [ -n "$proto" ] && command -v protoc >/dev/null && command -v zstd >/dev/null; then
+    text=$(zstd -dc "$tmp/s.snap" | protoc --proto_path="$(dirname "$proto")" --decode=ppcrr.Snapshot \
+        "$(basename "$proto")" 2>&1)
+    check "zstd -dc | protoc --decode=ppcrr.Snapshot reads it" contains "$text" "format_version: 1"
+    check "down to the end record" contains "$text" "end {"
+fi
 
 head -c $((size / 2)) "$tmp/s.snap" >"$tmp/half.snap"
 restore_fails "cut in half" "$tmp/half.snap" "(truncated)"
