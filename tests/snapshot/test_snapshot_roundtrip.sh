@@ -3,7 +3,9 @@
 #  (a) replaying a trace from a snapshot taken at icount X (--restore) gives
 #      exactly the events the trace holds after X -- no divergence, the same
 #      end state, the console output a tail of the recording's;
-#  (b) a run saved at X and restored (record to the end with a snapshot,
+#  (b) saving a snapshot changes nothing the guest does (trace diff with a
+#      recording that saved none: keyframes are not guest events), and
+#      a run saved at X and restored (record to the end with a snapshot,
 #      then record again from the snapshot) gives the same events after X
 #      as the run that was not, the same end state and console tail; its
 #      trace replays from the snapshot, and not without it.
@@ -72,6 +74,8 @@ check "$name: its console output is the tail of the recording's" is_tail "$tmp/a
 
 # (b) saved and restored against not
 if [ -z "$stdin" ]; then
+    "$ppcrr" trace diff "$tmp/plain.trace" "$tmp/a.trace" >"$tmp/diff.out" 2>&1
+    check "$name: saving the snapshot changed nothing the guest did (trace diff)" [ $? -eq 0 ]
     record "$tmp/b.out" -o "$tmp/b.trace" --restore "$tmp/mid.snap" -dump-state "$tmp/b.state" "$@"
     after_keyframe "$tmp/a.trace" >"$tmp/a.events"
     after_keyframe "$tmp/b.trace" >"$tmp/b.events"
