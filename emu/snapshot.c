@@ -5,6 +5,7 @@
 #include "emu/snapshot.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "emu/checkpoint.h"
 #include "emu/machine.h"
@@ -76,6 +77,46 @@ void machine_snapshot_walk(struct machine *m, struct snapshot_walker *w)
         part(w, name, d->type->state_version ? d->type->state_version : 1);
         d->type->state(d, &w->v);
     }
+}
+
+/* A bool's byte as loaded (reading it as bool would be undefined if bad). */
+static bool bool_ok(const bool *b)
+{
+    uint8_t v;
+    memcpy(&v, b, 1);
+    return v <= 1;
+}
+
+int machine_snapshot_check(struct machine *m, char *err, size_t errlen)
+{
+    if (m->current >= m->ncpus) {
+        snprintf(err, errlen, "part machine: field current is %u, of %u vCPUs", m->current, m->ncpus);
+        return -1;
+    }
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        const struct cpu *c = &m->cpus[i];
+        const char *bad = !bool_ok(&c->stopped) ? "stopped" : !bool_ok(&c->external_pending) ? "external_pending"
+                          : c->idle[0] > CPU_IDLE_JOINED ? "idle" : NULL;
+        if (bad) {
+            snprintf(err, errlen, "part cpu%u: field %s has an impossible value", i, bad);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < m->n_irq_outputs; i++)
+        if (m->irq_outputs[i]->level != 0 && m->irq_outputs[i]->level != 1) {
+            snprintf(err, errlen, "part irq-lines: field %s is %d, not a level", m->irq_outputs[i]->name,
+                     m->irq_outputs[i]->level);
+            return -1;
+        }
+    for (size_t i = 0; i < m->ndevices; i++) {
+        struct device *d = m->devices[i];
+        char why[256] = "";
+        if (d->type->state_check && d->type->state_check(d, why, sizeof why) < 0) {
+            snprintf(err, errlen, "part dev:%s: %s", d->path, why);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void machine_snapshot_restored(struct machine *m)

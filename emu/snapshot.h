@@ -48,6 +48,11 @@ struct snapshot_walker {
  * fields; it must then call machine_snapshot_restored(). */
 void machine_snapshot_walk(struct machine *m, struct snapshot_walker *w);
 
+/* After the fields were loaded: -1 with a message naming the part and
+ * field if a value is one the machine cannot run with (an index out of
+ * range, a bool that is neither 0 nor 1, a device's own check). */
+int machine_snapshot_check(struct machine *m, char *err, size_t errlen);
+
 /* After fields, RAM and the page table were loaded: drops caches, marks
  * every RAM page changed for the checkpoint digest, re-arms reservation
  * watches, and makes each vCPU look at its new state before it runs. */

@@ -46,7 +46,7 @@ static void fail(struct loader *l, const char *fmt, const char *a, const char *b
 {
     if (l->failed)
         return;
-    char what[400];
+    char what[480];
     snprintf(what, sizeof what, fmt, a, b, x, y);
     trace_error_set(l->err, "%s: %s", l->file, what);
     l->failed = true;
@@ -260,9 +260,9 @@ static int load_state(struct machine *m, struct snapshot_reader *r, struct trace
         if (!l.part_used[i])
             fail(&l, "the snapshot has part %s%s, which this machine does not have", s->part[i]->name, "", 0, 0);
     free(l.part_used);
-    /* The one index the walk restores that the machine uses unchecked. */
-    if (!l.failed && m->current >= m->ncpus)
-        fail(&l, "part machine: the current vCPU is %s%s%llu, of %llu (corrupted)", "", "", m->current, m->ncpus);
+    char why[300];
+    if (!l.failed && machine_snapshot_check(m, why, sizeof why) < 0)
+        fail(&l, "%s%s (corrupted)", why, "", 0, 0);
     return l.failed ? -1 : 0;
 }
 

@@ -297,6 +297,35 @@ static void test_fields(void)
     memmove(&cpu0->field[ppr + 1], &cpu0->field[ppr], (cpu0->n_field - ppr - 1) * sizeof *cpu0->field);
     cpu0->field[ppr] = saved;
 
+    /* Values no machine could have: an XICS source's server out of range,
+     * a vCPU's stopped neither 0 nor 1. */
+    Ppcrr__SnapshotPart *xics = NULL;
+    for (size_t i = 0; i < first->n_part; i++)
+        if (strstr(first->part[i]->name, "interrupt-controller"))
+            xics = first->part[i];
+    ok(xics && xics->n_field && xics->field[0]->id == 1 && xics->field[0]->data.len == 4, "the XICS part");
+    if (xics) {
+        uint8_t *server = xics->field[0]->data.data, keep = server[0];
+        server[0] = 0x40;
+        p = rewrite("server.snap", first, orig, len, rest);
+        machine_up(&b, 2);
+        ok(snapshot_restore(&b, p, "another-build", &err) < 0 && strstr(err.msg, "field server is 64, of 2 servers"),
+           "an XICS source on a server that does not exist is refused");
+        tap_diag("%s", err.msg);
+        machine_down(&b);
+        server[0] = keep;
+    }
+    for (size_t i = 0; i < cpu0->n_field; i++)
+        if (cpu0->field[i]->id == 1 && cpu0->field[i]->data.len == 1) {
+            cpu0->field[i]->data.data[0] = 2;
+            p = rewrite("stopped.snap", first, orig, len, rest);
+            machine_up(&b, 2);
+            ok(snapshot_restore(&b, p, "another-build", &err) < 0 && strstr(err.msg, "cpu0: field stopped"),
+               "a vCPU's stopped of 2 is refused");
+            machine_down(&b);
+            cpu0->field[i]->data.data[0] = 0;
+        }
+
     snapshot_reader_close(r);
     free(orig);
     machine_down(&a);
