@@ -76,6 +76,7 @@ check "$name: its console output is the tail of the recording's" is_tail "$tmp/a
 if [ -z "$stdin" ]; then
     "$ppcrr" trace diff "$tmp/plain.trace" "$tmp/a.trace" >"$tmp/diff.out" 2>&1
     check "$name: saving the snapshot changed nothing the guest did (trace diff)" [ $? -eq 0 ]
+    grep -q "the same events" "$tmp/diff.out" || sed "s/^/# /" "$tmp/diff.out" | head -n 12
     record "$tmp/b.out" -o "$tmp/b.trace" --restore "$tmp/mid.snap" -dump-state "$tmp/b.state" "$@"
     after_keyframe "$tmp/a.trace" >"$tmp/a.events"
     after_keyframe "$tmp/b.trace" >"$tmp/b.events"
