@@ -207,7 +207,8 @@ static int check_machine(struct machine *m, const Ppcrr__SnapshotHeader *h, cons
     }
     if (check_images(m, h, file, err) < 0)
         return -1;
-    if (h->device_tree.len != m->guest_fdt_size || memcmp(h->device_tree.data, m->guest_fdt, m->guest_fdt_size)) {
+    if (h->device_tree.len != m->guest_fdt_size ||
+        (m->guest_fdt_size && memcmp(h->device_tree.data, m->guest_fdt, m->guest_fdt_size) != 0)) {
         size_t at = 0, n = h->device_tree.len < m->guest_fdt_size ? h->device_tree.len : m->guest_fdt_size;
         while (at < n && h->device_tree.data[at] == ((const uint8_t *)m->guest_fdt)[at])
             at++;
