@@ -61,9 +61,10 @@ const char cmd_replay_usage[] =
     "  -dump-state FILE      write every vCPU's registers and RAM/page-table\n"
     "                        digests at the end\n"
     RUN_SNAPSHOT_USAGE
-    "                      (with --restore, the replay starts at the trace's\n"
-    "                      keyframe for the snapshot: same icount, same state\n"
-    "                      digest; not with --tolerant)\n"
+    "                      (in a replay the machine is the trace's, and --restore\n"
+    "                      starts the replay at the trace's keyframe for the\n"
+    "                      snapshot: same icount, same state digest; events\n"
+    "                      before it are taken as done; not with --tolerant)\n"
     "  --inject-hcall NAME:N:RET\n"
     "                        make the Nth call of hcall NAME return RET without\n"
     "                        running it: a divergence at a known event (tests)\n"
