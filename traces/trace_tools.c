@@ -67,6 +67,11 @@ static void print_header(FILE *out, const struct trace_reader *r)
         fputs("checkpoints:        one, at the end\n", out);
     else if (h->checkpoint_interval)
         fprintf(out, "checkpoints:        every %" PRIu64 " instructions\n", h->checkpoint_interval);
+    if (h->restored_from && h->restored_from[0]) {
+        fputs("restored from:      ", out);
+        trace_print_text(out, h->restored_from);
+        fputs(" (replay with --restore)\n", out);
+    }
     fprintf(out, "device tree:        %zu bytes\n", h->device_tree.len);
     for (size_t i = 0; i < h->n_image; i++) {
         const Ppcrr__Image *im = h->image[i];
