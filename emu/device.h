@@ -37,6 +37,15 @@ struct device_type {
     /* Walks the device's guest-visible state (emu/state.h), for the
      * checkpoint digest and snapshots; NULL: the device has none. */
     void (*state)(struct device *dev, struct state_visitor *v);
+    /* After a snapshot was loaded through the walk: -1, with a message
+     * naming the field, if the values cannot be this device's (an index
+     * out of range...), so a crafted file is refused rather than trusted.
+     * NULL: any value is one the device copes with. */
+    int (*state_check)(struct device *dev, char *err, size_t errlen);
+    /* The walk's version (0 means 1): raised when a field's meaning
+     * changes, so that a snapshot saved by another build is refused
+     * rather than misread (field ids themselves are never reused). */
+    uint32_t state_version;
 };
 
 struct device {

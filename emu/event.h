@@ -23,6 +23,7 @@ enum event_kind {
     EVENT_INPUT,
     EVENT_CHECKPOINT,
     EVENT_EXIT,
+    EVENT_KEYFRAME,     /* a snapshot was saved here, or the run was restored from one */
 };
 
 /* Why a run ended (the trace's Exit.Reason uses the same numbers). */
@@ -88,6 +89,12 @@ struct event {
             const uint8_t *digest;  /* emu/checkpoint.h says what is in it */
             size_t len;
         } checkpoint;
+        struct {
+            const uint8_t *digest;  /* the state digest (emu/checkpoint.h), or NULL */
+            size_t len;
+            int restored;           /* 1: the run continues from a snapshot from here */
+            const char *file;       /* the snapshot file */
+        } keyframe;
         struct {
             enum exit_reason reason;
             int64_t code;

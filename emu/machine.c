@@ -391,6 +391,10 @@ enum exit_reason machine_run(struct machine *m)
             m->feeder->poll(m->feeder->opaque);
         if (m->host_stop)
             input_host_stop(m, "stopped by a signal");
+        /* Last, after the input that arrived at this boundary: a run
+         * restored here goes on with the next round, as this one does. */
+        if (m->round_end && m->exit_reason == EXIT_NONE)
+            m->round_end(m, m->round_end_opaque);
     }
     /* The exit event comes last, after whatever event caused it (an RTAS
      * power-off inside an hcall, ...), and after a last checkpoint, so
@@ -467,6 +471,7 @@ int machine_add_state_part(struct machine *m, const char *name, state_part_fn fn
     m->state_parts[m->n_state_parts].name = name;
     m->state_parts[m->n_state_parts].fn = fn;
     m->state_parts[m->n_state_parts].opaque = opaque;
+    m->state_parts[m->n_state_parts].version = 1;
     m->n_state_parts++;
     return 0;
 }

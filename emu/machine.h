@@ -162,6 +162,7 @@ struct machine {
         const char *name;
         state_part_fn fn;
         void *opaque;
+        uint32_t version;        /* of the walk, for snapshots (1 unless raised) */
     } state_parts[MACHINE_MAX_STATE_PARTS];
     unsigned n_state_parts;
 
@@ -169,6 +170,13 @@ struct machine {
      * hcall/ keeps the VPA's dispatch counter with it. NULL: nobody. */
     void (*dispatch_changed)(struct machine *m, struct cpu *c, void *opaque);
     void *dispatch_opaque;
+    /* Called at each round boundary while the run goes on, after that
+     * round's checkpoint and the host input that arrived there, just
+     * before the next round: where snapshots are taken (emu/snapshot.h),
+     * so that a run restored from one starts with that next round.
+     * NULL: nobody. */
+    void (*round_end)(struct machine *m, void *opaque);
+    void *round_end_opaque;
     volatile sig_atomic_t host_stop; /* set from a signal handler: end the run */
 
     /* Why and how the run ended. */

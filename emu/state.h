@@ -32,4 +32,13 @@ static inline void state_field(struct state_visitor *v, uint32_t id, const char 
 struct machine;
 typedef void (*state_part_fn)(struct machine *m, struct state_visitor *v, void *opaque);
 
+/*
+ * Id 0 is special: the field is keyed by NAME instead (the vCPU field
+ * list, IRQ lines by their names), so a field inserted into such a list
+ * never shifts the others. Every other field is keyed by its id and by how
+ * many fields of that id the walk showed before it (a walk over an array
+ * repeats ids).
+ */
+#define STATE_ID_BY_NAME 0u
+
 #endif

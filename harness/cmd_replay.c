@@ -60,6 +60,11 @@ const char cmd_replay_usage[] =
     "  --log-to ICOUNT\n"
     "  -dump-state FILE      write every vCPU's registers and RAM/page-table\n"
     "                        digests at the end\n"
+    RUN_SNAPSHOT_USAGE
+    "                      (in a replay the machine is the trace's, and --restore\n"
+    "                      starts the replay at the trace's keyframe for the\n"
+    "                      snapshot: same icount, same state digest; events\n"
+    "                      before it are taken as done; not with --tolerant)\n"
     "  --inject-hcall NAME:N:RET\n"
     "                        make the Nth call of hcall NAME return RET without\n"
     "                        running it: a divergence at a known event (tests)\n"
@@ -78,6 +83,7 @@ struct replay_args {
     bool log_exec, check, tolerant;
     unsigned context;
     const char *image_override[4];
+    struct run_snapshots snap;
 };
 
 static const char *const image_roles[] = { "kernel", "initrd", "bios", "machine" };
@@ -112,6 +118,9 @@ static int take_replay_option(struct replay_args *a, const char *opt, const char
                 return cli_usage_error("replay", cmd_replay_usage, "-%s: '%s' is not an icount", opt, val);
             return 0;
         }
+    int rc = run_snapshot_option(&a->snap, opt, val, "replay", cmd_replay_usage);
+    if (rc)
+        return rc == 1 ? 0 : rc;
     if (strcmp(opt, "-context") == 0) {
         uint64_t n;
         if (!cli_parse_u64(val, &n) || n > 64)
@@ -167,6 +176,8 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
         return cli_usage_error("replay", cmd_replay_usage, "-D, --log-from and --log-to need -d exec");
     if (a->log_to && a->log_to <= a->log_from)
         return cli_usage_error("replay", cmd_replay_usage, "--log-to must be after --log-from");
+    if (a->tolerant && a->snap.restore)
+        return cli_usage_error("replay", cmd_replay_usage, "--tolerant cannot start from a snapshot (--restore)");
     return 0;
 }
 
@@ -312,7 +323,7 @@ static int replay_start(void *ctx, struct machine *m, char *err, size_t errlen)
     if (rs->rec) {
         const Ppcrr__Header *h = replayer_header(rs->r);
         struct recorder_info info = { ppcrr_version(), ppcrr_build_id(), (int)h->n_command_line,
-                                      h->command_line };
+                                      h->command_line, NULL };
         if (recorder_start(rs->rec, &info, err, errlen) < 0)
             return -1;
     }
@@ -358,8 +369,18 @@ static int replay_prepare(const struct replay_args *a, struct replayer *r, struc
         fprintf(stderr, "ppcrr: %s: %s\n", a->trace, err);
         return REPLAY_EXIT_CANNOT;
     }
+    if (h->restored_from && h->restored_from[0] && !a->snap.restore) {
+        fprintf(stderr, "ppcrr: %s: the trace was recorded from the snapshot %s: replay it with --restore %s\n",
+                a->trace, h->restored_from, h->restored_from);
+        return REPLAY_EXIT_CANNOT;
+    }
     if (o->cfg.nvram)
         o->cfg.nvram = nvram_path;
+    /* The recorded command line's own snapshot options are the recording's
+     * business: this replay saves and restores what it is told to. */
+    o->snap = a->snap;
+    o->argc = (int)h->n_command_line;
+    o->argv = h->command_line;
     o->mode = MODE_RUN;
     o->trace = NULL;
     o->cfg.serial = a->serial ? a->serial : "null";

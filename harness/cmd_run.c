@@ -51,9 +51,14 @@ const char cmd_run_usage[] =
     "  -dumpdtb FILE       write the guest's device tree to FILE and exit\n"
     "  -dump-state FILE    at the end, write every vCPU's registers and digests\n"
     "                      of RAM and the hashed page table to FILE\n"
-    "  -max-insns N        stop after N instructions (exit status 124)\n"
+    "  -max-insns N        stop after N instructions (exit status 124), counted\n"
+    "                      machine-wide from the boot (also after --restore)\n"
     "  -no-reboot          accepted: a guest reboot always ends the run\n"
     "  -h, --help          show this text\n"
+    "\n"
+    "Snapshots (a zstd-compressed protobuf file: `zstd -dc F | protoc\n"
+    "--decode=ppcrr.Snapshot snapshot.proto`):\n"
+    RUN_SNAPSHOT_USAGE
     "\n"
     "On the stdio console, Ctrl-A x quits.\n"
     "Exit status: the guest's power-off code; 1 if it ended abnormally;\n"
@@ -73,7 +78,10 @@ const char cmd_record_usage[] =
     "  --no-host-time           write 0 for each hcall's host nanoseconds, so that\n"
     "                           two recordings of the same run are identical files\n"
     "\n"
-    "Run options: see `ppcrr run --help` (all of them but -dumpdtb).\n"
+    "Run options: see `ppcrr run --help` (all of them but -dumpdtb), snapshots\n"
+    "too: each snapshot saved is a keyframe event in TRACE (its icount and state\n"
+    "digest), and with --restore the trace starts with one, so that `ppcrr replay\n"
+    "--restore FILE TRACE` can start from it.\n"
     "\n"
     "The trace is written in chunks as it fills: if ppcrr is killed, it reads\n"
     "back to its last complete chunk. SIGINT/SIGTERM end the run and close the\n"
@@ -99,7 +107,7 @@ static int record_start(void *ctx, struct machine *m, char *err, size_t errlen)
 {
     struct record_session *r = ctx;
     (void)m;
-    struct recorder_info info = { ppcrr_version(), ppcrr_build_id(), r->argc, r->argv };
+    struct recorder_info info = { ppcrr_version(), ppcrr_build_id(), r->argc, r->argv, r->o->snap.restore };
     return recorder_start(r->rec, &info, err, errlen);
 }
 
@@ -131,6 +139,8 @@ static int run_mode(enum run_mode mode, const char *usage, const char *name, int
     o.mode = mode;
     o.usage = usage;
     o.cmd_name = name;
+    o.argc = argc;
+    o.argv = argv;
     if (mode == MODE_RECORD)
         o.cfg.checkpoint_interval = RECORD_DEFAULT_CHECKPOINT_EVERY;
     int rc = run_options_parse(argc, argv, &o);

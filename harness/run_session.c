@@ -16,7 +16,10 @@
 
 #include "emu/devices/power.h"
 #include "emu/input.h"
+#include "emu/snapshot.h"
 #include "harness/cli.h"
+#include "harness/version.h"
+#include "snapshot/snapshot_file.h"
 #include "hcall/hcall.h"
 #include "vio/vio.h"
 
@@ -50,6 +53,7 @@ static bool parse_size(const char *s, uint64_t *out)
 static int take_option(struct run_options *o, const char *opt, const char *val)
 {
     struct machine_config *c = &o->cfg;
+    int rc;
     const char *const path_opts[] = { "-kernel", "-initrd", "-append", "-bios", "-serial", "-nvram", "-dumpdtb",
                                       "-dump-state", "-D" };
     const char **const path_dest[] = { &c->kernel, &c->initrd, &c->append, &c->bios, &c->serial,
@@ -86,6 +90,8 @@ static int take_option(struct run_options *o, const char *opt, const char *val)
             return cli_usage_error(o->cmd_name, o->usage, "--checkpoint-every: '%s' is not a count", val);
         if (c->checkpoint_interval == 0)
             c->checkpoint_interval = UINT64_MAX;    /* none on the way, one at the end */
+    } else if ((rc = run_snapshot_option(&o->snap, opt, val, o->cmd_name, o->usage)) != 0) {
+        return rc == 1 ? 0 : rc;
     } else if (strcmp(opt, "-max-insns") == 0) {
         if (!cli_parse_u64(val, &c->max_insns) || c->max_insns == 0)
             return cli_usage_error(o->cmd_name, o->usage, "-max-insns: '%s' is not a positive count", val);
@@ -93,6 +99,42 @@ static int take_option(struct run_options *o, const char *opt, const char *val)
         return cli_usage_error(o->cmd_name, o->usage, "unknown option '%s'", opt);
     }
     return 0;
+}
+
+int run_snapshot_option(struct run_snapshots *s, const char *opt, const char *val, const char *command,
+                        const char *usage)
+{
+    if (strcmp(opt, "-restore") == 0) {
+        s->restore = val;
+        return 1;
+    }
+    bool at = strcmp(opt, "-snapshot-at") == 0;
+    if (!at && strcmp(opt, "-snapshot-every") != 0)
+        return 0;
+    const char *colon = strchr(val, ':');
+    char number[32];
+    uint64_t n = 0;
+    size_t len = colon ? (size_t)(colon - val) : 0;
+    if (colon && len < sizeof number) {
+        memcpy(number, val, len);
+        number[len] = 0;
+    }
+    if (!colon || len >= sizeof number || !cli_parse_u64(number, &n) || !colon[1] || (!at && n == 0))
+        return cli_usage_error(command, usage, "-%s: '%s' is not %s:FILE", opt, val, at ? "ICOUNT" : "N (> 0)");
+    if (at) {
+        if (s->n_at == RUN_MAX_SNAPSHOTS)
+            return cli_usage_error(command, usage, "--snapshot-at: at most %d snapshots", RUN_MAX_SNAPSHOTS);
+        s->at[s->n_at].icount = n;
+        s->at[s->n_at].file = colon + 1;
+        s->n_at++;
+    } else {
+        if (!strstr(colon + 1, "{icount}"))
+            return cli_usage_error(command, usage, "--snapshot-every: the file pattern '%s' has no {icount}",
+                                   colon + 1);
+        s->every = s->next_every = n;
+        s->pattern = colon + 1;
+    }
+    return 1;
 }
 
 int run_options_parse(int argc, char **argv, struct run_options *o)
@@ -222,6 +264,82 @@ static void stop_on_signal(int sig)
         running->host_stop = 1;
 }
 
+/* PATTERN with each {icount} replaced by ICOUNT, malloc'ed. */
+static char *snapshot_file_name(const char *pattern, uint64_t icount)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)icount);
+    size_t n = 0;
+    for (const char *p = strstr(pattern, "{icount}"); p; p = strstr(p + 8, "{icount}"))
+        n++;
+    char *out = malloc(strlen(pattern) + n * strlen(num) + 1), *o = out;
+    for (const char *p = pattern; out && *p;) {
+        if (strncmp(p, "{icount}", 8) == 0) {
+            o += sprintf(o, "%s", num);
+            p += 8;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    if (out)
+        *o = 0;
+    return out;
+}
+
+static void snapshot_save_now(struct machine *m, struct run_options *o, const char *file)
+{
+    struct snapshot_info info = { ppcrr_version(), ppcrr_build_id(), o->argc, o->argv };
+    struct trace_error err;
+    if (snapshot_save(m, file, &info, &err) < 0) {
+        char msg[sizeof err.msg + 16];
+        snprintf(msg, sizeof msg, "snapshot: %s", err.msg);
+        machine_request_exit(m, EXIT_ERROR, 1, msg);
+        return;
+    }
+    machine_keyframe_emit(m, false, file);
+}
+
+/* At each round boundary: the snapshots now due. */
+static void snapshot_round_end(struct machine *m, void *opaque)
+{
+    struct run_options *o = opaque;
+    struct run_snapshots *s = &o->snap;
+    uint64_t now = machine_icount(m);
+    for (unsigned i = 0; i < s->n_at && m->exit_reason == EXIT_NONE; i++)
+        if (!s->at[i].done && s->at[i].icount <= now) {
+            s->at[i].done = true;
+            snapshot_save_now(m, o, s->at[i].file);
+        }
+    if (s->every && now >= s->next_every && m->exit_reason == EXIT_NONE) {
+        s->next_every = (now / s->every + 1) * s->every;
+        char *file = snapshot_file_name(s->pattern, now);
+        if (!file) {
+            machine_request_exit(m, EXIT_ERROR, 1, "snapshot: out of memory");
+            return;
+        }
+        snapshot_save_now(m, o, file);
+        free(file);
+    }
+}
+
+/* --restore: the snapshot over the machine just built; the schedule of
+ * further snapshots goes on from its icount. */
+static int restore_snapshot(struct run_options *o, struct machine *m, char *err, size_t errlen)
+{
+    struct trace_error terr;
+    if (snapshot_restore(m, o->snap.restore, ppcrr_build_id(), &terr) < 0) {
+        snprintf(err, errlen, "cannot restore: %s", terr.msg);
+        return -1;
+    }
+    uint64_t now = machine_icount(m);
+    for (unsigned i = 0; i < o->snap.n_at; i++)
+        o->snap.at[i].done |= o->snap.at[i].icount <= now;
+    if (o->snap.every)
+        o->snap.next_every = (now / o->snap.every + 1) * o->snap.every;
+    machine_keyframe_emit(m, true, o->snap.restore);
+    return 0;
+}
+
 /* Builds the machine (the hooks' observers attached before devices
  * realize, so inputs read then are seen), runs it, gives the exit status. */
 static int run_guest(struct run_options *o, struct machine *m, const struct run_hooks *h)
@@ -233,7 +351,8 @@ static int run_guest(struct run_options *o, struct machine *m, const struct run_
     built = attached && hcall_init(m, err, sizeof err) == 0 && vio_init(m, err, sizeof err) == 0 &&
             machine_realize(m, err, sizeof err) == 0 &&
             (only_dtb ? machine_build_fdt(m, err, sizeof err) : machine_load(m, err, sizeof err)) == 0 &&
-            (!h->start || h->start(h->ctx, m, err, sizeof err) == 0);
+            (!h->start || h->start(h->ctx, m, err, sizeof err) == 0) &&
+            (!o->snap.restore || only_dtb || restore_snapshot(o, m, err, sizeof err) == 0);
     /* Every failure before the guest runs is the machine's, an image's or
      * an output file's fault: a message and status 2. */
     if (!built) {
@@ -244,6 +363,10 @@ static int run_guest(struct run_options *o, struct machine *m, const struct run_
     }
     if (o->dumpdtb)
         return write_dtb(m, o->dumpdtb);
+    if (o->snap.n_at || o->snap.every) {
+        m->round_end = snapshot_round_end;
+        m->round_end_opaque = o;
+    }
     machine_run(m);
     int rc = exit_status(m);
     if (o->dump_state && write_state(m, o->dump_state) != 0 && rc == 0)

@@ -631,6 +631,27 @@ static void xics_state_walk(struct device *dev, struct state_visitor *v)
     }
 }
 
+/* Values a crafted snapshot could hold that would index out of range: a
+ * source's server, what an ICP's XISR names (an IPI, a source, nothing). */
+static int xics_state_check(struct device *dev, char *err, size_t errlen)
+{
+    struct xics_state *x = dev->state;
+    for (uint32_t i = 0; i < XICS_NR_IRQS; i++)
+        if (x->src[i].server >= x->nservers) {
+            snprintf(err, errlen, "source %u: field server is %u, of %u servers", XICS_IRQ_BASE + i,
+                     x->src[i].server, x->nservers);
+            return -1;
+        }
+    for (unsigned i = 0; i < x->nservers; i++) {
+        uint32_t nr = xisr(&x->icp[i]);
+        if (nr && nr != XICS_IPI && !is_source(nr)) {
+            snprintf(err, errlen, "server %u: field xirr names interrupt %u, neither a source nor the IPI", i, nr);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static const struct device_type xics_type = {
     .compatible = "IBM,ppc-xicp",
     .summary = "XICS interrupt controller (PAPR hcalls and RTAS; sources 4096..5119)",
@@ -640,6 +661,7 @@ static const struct device_type xics_type = {
     .fdt_fixup = xics_fdt_fixup,
     .destroy = xics_destroy,
     .state = xics_state_walk,
+    .state_check = xics_state_check,
 };
 
 /* The registry is per process and refuses a second registration; every

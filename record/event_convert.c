@@ -118,6 +118,19 @@ static void convert_exit(const struct convert *r, const struct event *e, Ppcrr__
     ev->exit = &s->exit;
 }
 
+static void convert_keyframe(const struct convert *r, const struct event *e, Ppcrr__Event *ev,
+                             struct record_event_storage *s)
+{
+    (void)r;
+    ppcrr__keyframe__init(&s->keyframe);
+    s->keyframe.digest.data = (uint8_t *)e->u.keyframe.digest;
+    s->keyframe.digest.len = e->u.keyframe.digest ? e->u.keyframe.len : 0;
+    s->keyframe.restored = e->u.keyframe.restored != 0;
+    s->keyframe.snapshot = (char *)(e->u.keyframe.file ? e->u.keyframe.file : "");
+    ev->kind_case = PPCRR__EVENT__KIND_KEYFRAME;
+    ev->keyframe = &s->keyframe;
+}
+
 typedef void (*convert_fn)(const struct convert *r, const struct event *e, Ppcrr__Event *ev,
                            struct record_event_storage *s);
 
@@ -130,6 +143,7 @@ static const convert_fn converters[] = {
     [EVENT_INPUT] = convert_input,
     [EVENT_CHECKPOINT] = convert_checkpoint,
     [EVENT_EXIT] = convert_exit,
+    [EVENT_KEYFRAME] = convert_keyframe,
 };
 
 bool record_event_convert(const struct event *e, Ppcrr__Event *ev, struct record_event_storage *storage,

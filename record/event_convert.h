@@ -20,6 +20,7 @@ struct record_event_storage {
     Ppcrr__Input input;
     Ppcrr__Checkpoint checkpoint;
     Ppcrr__Exit exit;
+    Ppcrr__Keyframe keyframe;
 };
 
 /* Names (regions, lines, tokens, sources) become string-table indexes. */

@@ -178,6 +178,7 @@ int recorder_start(struct recorder *r, const struct recorder_info *info, char *e
     h.timebase_frequency = CPU_TB_FREQ;
     h.vcpus = m->ncpus;
     h.checkpoint_interval = m->cfg.checkpoint_interval;
+    h.restored_from = (char *)(info->restored_from ? info->restored_from : "");
 
     Ppcrr__Image images[4], *image_ptrs[4];
     uint8_t digests[4][SHA256_DIGEST_SIZE];

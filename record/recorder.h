@@ -36,6 +36,7 @@ struct recorder_info {
     const char *build_id;
     int argc;                   /* the command line, as typed */
     char **argv;
+    const char *restored_from;  /* --restore FILE, or NULL */
 };
 
 struct recorder;

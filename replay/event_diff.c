@@ -193,6 +193,15 @@ static bool exit_same(const struct event_side *a, const struct event_side *b, ch
     return true;
 }
 
+/* Where snapshots were saved is not guest behaviour; the digest is. */
+static bool keyframe_same(const struct event_side *a, const struct event_side *b, char *why, size_t len)
+{
+    const ProtobufCBinaryData *x = &a->ev->keyframe->digest, *y = &b->ev->keyframe->digest;
+    if (x->len && y->len && (x->len != y->len || memcmp(x->data, y->data, x->len) != 0))
+        return say(why, len, "the state digest at this keyframe differs from the recorded one");
+    return true;
+}
+
 typedef bool (*same_fn)(const struct event_side *a, const struct event_side *b, char *why, size_t len);
 
 static const same_fn same_by_kind[] = {
@@ -204,6 +213,7 @@ static const same_fn same_by_kind[] = {
     [PPCRR__EVENT__KIND_INPUT] = input_same,
     [PPCRR__EVENT__KIND_CHECKPOINT] = checkpoint_same,
     [PPCRR__EVENT__KIND_EXIT] = exit_same,
+    [PPCRR__EVENT__KIND_KEYFRAME] = keyframe_same,
 };
 
 bool event_same(const struct event_side *a, const struct event_side *b, char *why, size_t len)
@@ -283,6 +293,8 @@ uint64_t event_digest(const Ppcrr__Event *e, const struct event_names *n)
         return hash64_fold(h, hash64(e->checkpoint->digest.data, e->checkpoint->digest.len, 0));
     case PPCRR__EVENT__KIND_EXIT:
         return hash64_fold(hash64_fold(h, (uint64_t)e->exit->reason), (uint64_t)e->exit->code);
+    case PPCRR__EVENT__KIND_KEYFRAME:
+        return hash64_fold(h, hash64(e->keyframe->digest.data, e->keyframe->digest.len, 0));
     default:
         return h;
     }

@@ -54,6 +54,7 @@ struct replayer {
     struct { uint64_t index, icount; } ring[REPLAY_RING];
     unsigned ring_len, ring_head;
     bool stopped, reached_until, read_error, truncated_end;
+    bool restored;                      /* went on from a keyframe (--restore) */
     struct trace_error err;
 
     /* The first divergence, in words. */
@@ -102,9 +103,15 @@ static uint32_t produced_intern(void *ctx, const char *name)
 
 /* ---- cursors ----------------------------------------------------------- */
 
+/* Keyframes say where snapshots were saved or restored: not guest
+ * behaviour, so the cursor passes over them (a replay saves snapshots
+ * where it is told to, not where the recording did). */
 static void advance_check(struct replayer *r)
 {
-    int rc = trace_reader_next(r->check, &r->cur, &r->err);
+    int rc;
+    while ((rc = trace_reader_next(r->check, &r->cur, &r->err)) == 1 &&
+           r->cur.ev->kind_case == PPCRR__EVENT__KIND_KEYFRAME)
+        ;
     r->have_cur = rc == 1;
     r->read_error |= rc < 0;
 }
@@ -165,6 +172,46 @@ static void remember(struct replayer *r, uint64_t index, uint64_t icount)
 
 /* ---- the observer ---------------------------------------------------------- */
 
+/* The machine was just restored from a snapshot: the replay goes on from
+ * the trace's keyframe for it -- same icount, same state digest -- so the
+ * events before it are taken as done. A trace without such a keyframe was
+ * not recorded by the run the snapshot came from. */
+static void start_at_keyframe(struct replayer *r, const Ppcrr__Event *ev, uint64_t icount)
+{
+    const ProtobufCBinaryData *want = &ev->keyframe->digest;
+    struct trace_event e;
+    int rc = 0;
+    char why[512];
+    if (trace_reader_seek(r->check, icount, &r->err) < 0) {
+        r->read_error = true;
+        diverge(r, ev, icount, "the trace cannot be read at the snapshot's icount");
+        return;
+    }
+    while ((rc = trace_reader_next(r->check, &e, &r->err)) == 1 && e.icount <= icount) {
+        if (e.ev->kind_case != PPCRR__EVENT__KIND_KEYFRAME || e.icount != icount)
+            continue;
+        const ProtobufCBinaryData *have = &e.ev->keyframe->digest;
+        if (have->len && want->len && (have->len != want->len || memcmp(have->data, want->data, have->len))) {
+            snprintf(why, sizeof why, "the restored state's digest is not the one the trace's keyframe at icount "
+                     "%" PRIu64 " holds: the snapshot is not of this recording, or it restored differently", icount);
+            diverge(r, ev, icount, why);
+            return;
+        }
+        r->matched = e.index + 1;
+        r->ring_len = r->ring_head = 0;
+        r->last_checkpoint = icount;
+        r->any_checkpoint = true;
+        r->restored = true;
+        advance_check(r);
+        return;
+    }
+    r->read_error |= rc < 0;
+    snprintf(why, sizeof why, "the trace has no keyframe at icount %" PRIu64 " (the snapshot's): it was not "
+             "recorded by the run the snapshot was taken from (record with --snapshot-at)", icount);
+    r->have_cur = false;
+    diverge(r, ev, icount, why);
+}
+
 /* With --until the run is cut after that many instructions: events at
  * icount UNTIL or later come from instructions the replay does not run,
  * or from the cut itself (a round boundary's checkpoint, the exit). */
@@ -186,6 +233,11 @@ static void replayer_observe(void *opaque, const struct event *e)
     struct record_event_storage storage;
     if (!record_event_convert(e, &ev, &storage, produced_intern, r))
         return;
+    if (ev.kind_case == PPCRR__EVENT__KIND_KEYFRAME) {
+        if (ev.keyframe->restored)
+            start_at_keyframe(r, &ev, e->icount);
+        return;
+    }
     if (!r->have_cur && !r->read_error && !trace_reader_index(r->check)) {
         /* A killed recorder's trace: everything it holds matched. */
         r->truncated_end = r->stopped = true;
@@ -517,8 +569,8 @@ int replayer_finish(struct replayer *r, struct machine *m)
     if (r->truncated_end)
         fprintf(out, "ppcrr: warning: the trace ends early (a killed recorder?): replayed up to its last "
                 "event\n");
-    fprintf(out, "ppcrr: replay %s: %" PRIu64 " events matched (%" PRIu64 " checkpoints), no divergence\n",
+    fprintf(out, "ppcrr: replay %s%s: %" PRIu64 " events matched (%" PRIu64 " checkpoints), no divergence\n",
             r->opt.until ? "stopped at --until" : r->truncated_end ? "to the end of the trace" : "complete",
-            r->matched, r->checkpoints);
+            r->restored ? " from the snapshot's keyframe" : "", r->matched, r->checkpoints);
     return 0;
 }

@@ -42,6 +42,16 @@ struct edits {
     size_t n, cap;
 };
 
+/* The next event the guest made: keyframes only say where snapshots were
+ * saved or restored, so two runs differing only in those are the same. */
+static int next_guest_event(struct trace_reader *r, struct trace_event *e, struct trace_error *err)
+{
+    int rc;
+    while ((rc = trace_reader_next(r, e, err)) == 1 && e->ev->kind_case == PPCRR__EVENT__KIND_KEYFRAME)
+        ;
+    return rc;
+}
+
 static bool keys_read(const char *path, uint64_t until, struct keys *k, FILE *err)
 {
     struct trace_error terr;
@@ -53,7 +63,7 @@ static bool keys_read(const char *path, uint64_t until, struct keys *k, FILE *er
     struct event_names names = event_names_of_reader(r);
     struct trace_event e;
     int rc;
-    while ((rc = trace_reader_next(r, &e, &terr)) == 1 && (!until || e.icount < until)) {
+    while ((rc = next_guest_event(r, &e, &terr)) == 1 && (!until || e.icount < until)) {
         if (k->n == k->cap) {
             size_t cap = k->cap ? 2 * k->cap : 4096;
             uint64_t *id = realloc(k->identity, cap * sizeof *id);
@@ -198,14 +208,14 @@ static bool side_open(struct side *s, const char *path, FILE *err)
         return false;
     }
     s->names = event_names_of_reader(s->r);
-    s->have = trace_reader_next(s->r, &s->e, &terr) == 1 && (!s->until || s->e.icount < s->until);
+    s->have = next_guest_event(s->r, &s->e, &terr) == 1 && (!s->until || s->e.icount < s->until);
     return true;
 }
 
 static void side_next(struct side *s)
 {
     struct trace_error terr;
-    s->have = s->have && trace_reader_next(s->r, &s->e, &terr) == 1 && (!s->until || s->e.icount < s->until);
+    s->have = s->have && next_guest_event(s->r, &s->e, &terr) == 1 && (!s->until || s->e.icount < s->until);
 }
 
 static void print_line(FILE *out, const char *mark, const struct side *s)

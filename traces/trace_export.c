@@ -610,6 +610,15 @@ static void export_exit(struct exporter *x, const struct trace_event *e)
     lane_instant(x, e, pool_printf(a, "exit %s", reason), "exit");
 }
 
+static void export_keyframe(struct exporter *x, const struct trace_event *e)
+{
+    const Ppcrr__Keyframe *k = e->ev->keyframe;
+    struct export_args *a = &x->args;
+    args_text(a, "snapshot", pool_text(a, k->snapshot));
+    args_hex(a, "pc", e->ev->pc);
+    lane_instant(x, e, k->restored ? "restored from a snapshot" : "snapshot saved", "keyframe");
+}
+
 static void (*const export_kind[])(struct exporter *, const struct trace_event *) = {
     [PPCRR__EVENT__KIND_HCALL] = export_hcall,
     [PPCRR__EVENT__KIND_RTAS] = export_rtas,
@@ -619,6 +628,7 @@ static void (*const export_kind[])(struct exporter *, const struct trace_event *
     [PPCRR__EVENT__KIND_INPUT] = export_input,
     [PPCRR__EVENT__KIND_CHECKPOINT] = export_checkpoint,
     [PPCRR__EVENT__KIND_EXIT] = export_exit,
+    [PPCRR__EVENT__KIND_KEYFRAME] = export_keyframe,
 };
 
 /* One event. The reader hands out only events of a known kind. */

@@ -21,6 +21,7 @@ static const char *const kind_names[] = {
     [PPCRR__EVENT__KIND_MMIO] = "mmio",           [PPCRR__EVENT__KIND_IRQ] = "irq",
     [PPCRR__EVENT__KIND_INTERRUPT] = "interrupt", [PPCRR__EVENT__KIND_INPUT] = "input",
     [PPCRR__EVENT__KIND_CHECKPOINT] = "checkpoint", [PPCRR__EVENT__KIND_EXIT] = "exit",
+    [PPCRR__EVENT__KIND_KEYFRAME] = "keyframe",
 };
 
 const char *trace_kind_name(Ppcrr__Event__KindCase kind)
@@ -242,6 +243,14 @@ void trace_format_body_names(FILE *out, const struct trace_reader *r, const Ppcr
         fputs("checkpoint ", out);
         trace_print_hex(out, e->checkpoint->digest.data, e->checkpoint->digest.len);
         break;
+    case PPCRR__EVENT__KIND_KEYFRAME:
+        fprintf(out, "keyframe %s ", e->keyframe->restored ? "restored from" : "saved to");
+        print_escaped(out, (const uint8_t *)e->keyframe->snapshot, strlen(e->keyframe->snapshot), '"');
+        if (e->keyframe->digest.len) {
+            fputc(' ', out);
+            trace_print_hex(out, e->keyframe->digest.data, e->keyframe->digest.len);
+        }
+        break;
     case PPCRR__EVENT__KIND_EXIT:
         fprintf(out, "exit %s %" PRId64, trace_exit_reason_name(e->exit->reason), e->exit->code);
         if (e->exit->message && e->exit->message[0]) {
@@ -410,6 +419,13 @@ void trace_format_json(FILE *out, const struct trace_reader *r, const struct tra
     case PPCRR__EVENT__KIND_CHECKPOINT:
         fputs(",\"digest\":\"", out);
         trace_print_hex(out, e->checkpoint->digest.data, e->checkpoint->digest.len);
+        fputc('"', out);
+        break;
+    case PPCRR__EVENT__KIND_KEYFRAME:
+        fprintf(out, ",\"restored\":%s", e->keyframe->restored ? "true" : "false");
+        json_str(out, "snapshot", e->keyframe->snapshot);
+        fputs(",\"digest\":\"", out);
+        trace_print_hex(out, e->keyframe->digest.data, e->keyframe->digest.len);
         fputc('"', out);
         break;
     case PPCRR__EVENT__KIND_EXIT:

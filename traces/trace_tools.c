@@ -67,6 +67,11 @@ static void print_header(FILE *out, const struct trace_reader *r)
         fputs("checkpoints:        one, at the end\n", out);
     else if (h->checkpoint_interval)
         fprintf(out, "checkpoints:        every %" PRIu64 " instructions\n", h->checkpoint_interval);
+    if (h->restored_from && h->restored_from[0]) {
+        fputs("restored from:      ", out);
+        trace_print_text(out, h->restored_from);
+        fputs(" (replay with --restore)\n", out);
+    }
     fprintf(out, "device tree:        %zu bytes\n", h->device_tree.len);
     for (size_t i = 0; i < h->n_image; i++) {
         const Ppcrr__Image *im = h->image[i];
@@ -90,7 +95,7 @@ int trace_tool_info(const char *path, FILE *out, FILE *errout)
         return 1;
     print_header(out, r);
 
-    uint64_t per_kind[PPCRR__EVENT__KIND_EXIT + 1] = { 0 };
+    uint64_t per_kind[PPCRR__EVENT__KIND_KEYFRAME + 1] = { 0 };
     uint64_t events = 0, first = 0, last = 0;
     uint32_t cpus_seen = 0;
     struct trace_event e;
@@ -99,7 +104,7 @@ int trace_tool_info(const char *path, FILE *out, FILE *errout)
         if (events++ == 0)
             first = e.icount;
         last = e.icount;
-        if ((size_t)e.ev->kind_case <= PPCRR__EVENT__KIND_EXIT)
+        if ((size_t)e.ev->kind_case <= PPCRR__EVENT__KIND_KEYFRAME)
             per_kind[e.ev->kind_case]++;
         if (e.ev->cpu >= cpus_seen)
             cpus_seen = e.ev->cpu + 1;
@@ -110,7 +115,7 @@ int trace_tool_info(const char *path, FILE *out, FILE *errout)
     fprintf(out, "index:              %s\n", idx ? "present" : "absent");
     fprintf(out, "chunks:             %" PRIu64 "\n", s->chunks);
     fprintf(out, "events:             %" PRIu64 "\n", events);
-    for (int k = PPCRR__EVENT__KIND_HCALL; k <= PPCRR__EVENT__KIND_EXIT; k++)
+    for (int k = PPCRR__EVENT__KIND_HCALL; k <= PPCRR__EVENT__KIND_KEYFRAME; k++)
         if (per_kind[k])
             fprintf(out, "  %-17s %" PRIu64 "\n", trace_kind_name((Ppcrr__Event__KindCase)k), per_kind[k]);
     if (events)

@@ -425,8 +425,10 @@ int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *e
         w->body_len = (size_t)(wire_put_varint(wire_put_tag(w->body, 1, WIRE_VARINT),
                                                icount) - w->body);
     }
-    /* The one string an event carries is a guest's message: escape it. */
+    /* The strings an event carries are a guest's message and a snapshot's
+     * file name: escape them. */
     Ppcrr__Exit clean_exit;
+    Ppcrr__Keyframe clean_keyframe;
     Ppcrr__Event clean_event;
     char *message = NULL;
     if (event->kind_case == PPCRR__EVENT__KIND_EXIT && event->exit->message &&
@@ -435,6 +437,13 @@ int trace_writer_append(struct trace_writer *w, uint64_t icount, Ppcrr__Event *e
         clean_exit.message = message;
         clean_event = *event;
         clean_event.exit = &clean_exit;
+        event = &clean_event;
+    } else if (event->kind_case == PPCRR__EVENT__KIND_KEYFRAME && event->keyframe->snapshot &&
+               (message = trace_utf8_sanitize(event->keyframe->snapshot))) {
+        clean_keyframe = *event->keyframe;
+        clean_keyframe.snapshot = message;
+        clean_event = *event;
+        clean_event.keyframe = &clean_keyframe;
         event = &clean_event;
     }
     event->icount_delta = icount - w->chunk_last_icount;
