@@ -96,6 +96,7 @@ struct replay_args {
     const char *shard, *snapshot_dir;
     unsigned keyframes;                 /* --keyframes K: workers, 0 = a plain replay */
     bool to_keyframe;                   /* a segment: ends at the keyframe at this icount */
+    bool images_verified;               /* a segment: the parent checked the sha256s */
     uint64_t keyframe_icount;
     bool log_exec, check, tolerant;
     unsigned context;
@@ -258,6 +259,11 @@ static int check_images(const Ppcrr__Header *h, const struct replay_args *a, str
         }
         seen[role] = true;
         const char *path = a->image_override[role] ? a->image_override[role] : im->path;
+        *image_slot(o, role) = path;
+        /* Segments of one trace share its images: hashed once, before the
+         * workers start (a Linux kernel is tens of megabytes). */
+        if (a->images_verified)
+            continue;
         uint8_t digest[SHA256_DIGEST_SIZE];
         if (sha256_file(path, digest) < 0) {
             snprintf(err, errlen, "the %s image %s is missing: %s (give it with --image %s=PATH)", im->name, path,
@@ -273,7 +279,6 @@ static int check_images(const Ppcrr__Header *h, const struct replay_args *a, str
                      path, have, want);
             return -1;
         }
-        *image_slot(o, role) = path;
     }
     for (size_t role = 0; role < N_ROLES; role++) {
         if (*image_slot(o, (int)role) && !seen[role]) {
@@ -474,6 +479,28 @@ static int replay_trace(const struct replay_args *ap)
     return rc;
 }
 
+/* The images A's trace names are there and have their recorded sha256:
+ * 0, or the status to exit with (message printed). */
+static int verify_images(const struct replay_args *a)
+{
+    struct trace_error terr;
+    struct trace_reader *t = trace_reader_open(a->trace, &terr);
+    if (!t) {
+        fprintf(stderr, "ppcrr: %s\n", terr.msg);
+        return REPLAY_EXIT_CANNOT;
+    }
+    struct run_options o;
+    char err[768];
+    int rc = 0;
+    const Ppcrr__Header *h = trace_reader_header(t);
+    if (options_from_header(h, &o, err, sizeof err) < 0 || check_images(h, a, &o, err, sizeof err) < 0) {
+        fprintf(stderr, "ppcrr: %s: %s\n", a->trace, err);
+        rc = REPLAY_EXIT_CANNOT;
+    }
+    trace_reader_close(t);
+    return rc;
+}
+
 /* In a worker process: SEG of the trace, from its snapshot (or the boot)
  * to its end keyframe (or the trace's end), with its share of
  * --inject-hcall. */
@@ -499,6 +526,9 @@ int cmd_replay(const struct cli_command *self, int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (!a.keyframes)
         return replay_trace(&a);
+    if ((rc = verify_images(&a)) != 0)
+        return a.check ? BISECT_SKIP : rc;
+    a.images_verified = true;
     struct keyframe_replay k = { a.trace, a.snapshot_dir, a.inject, a.shard, a.keyframes, replay_segment, &a };
     rc = replay_keyframes(&k);
     if (a.check && rc == REPLAY_EXIT_CANNOT)
