@@ -80,7 +80,7 @@ static bool parse_inject(const char *spec, char *name, size_t len, uint64_t *nth
  * from the boot or from the snapshot the trace was recorded from. */
 static int scan_trace(const struct keyframe_replay *k, struct segments *s, const char *inject_name)
 {
-    struct trace_error err;
+    struct trace_error err = { 0 };
     struct trace_reader *r = trace_reader_open(k->trace, &err);
     if (!r) {
         fprintf(stderr, "ppcrr: %s\n", err.msg);
@@ -94,12 +94,20 @@ static int scan_trace(const struct keyframe_replay *k, struct segments *s, const
         rc = 0;
         struct keyframe_segment *cur = &s->seg[s->n - 1];
         if (e.ev->kind_case == PPCRR__EVENT__KIND_KEYFRAME) {
-            if (e.ev->keyframe->restored || e.icount == cur->start ||
-                (s->n == 1 && from && e.icount <= cur->start))
+            /* A trace recorded from a snapshot starts with a restored
+             * keyframe at the snapshot's icount: the first segment's start. */
+            if (e.ev->keyframe->restored) {
+                if (s->n == 1 && e.index == 0) {
+                    cur->start = e.icount;
+                    snprintf(cur->name, sizeof cur->name, "segment@%" PRIu64, e.icount);
+                }
+                continue;
+            }
+            if (e.icount == cur->start)
                 continue;
             if (!e.ev->keyframe->snapshot[0]) {
-                fprintf(stderr, "ppcrr: %s: the keyframe at icount %" PRIu64 " names no snapshot file\n", k->trace,
-                        e.icount);
+                snprintf(err.msg, sizeof err.msg, "%.300s: the keyframe at icount %" PRIu64 " names no snapshot file",
+                         k->trace, e.icount);
                 rc = -1;
                 break;
             }
@@ -107,10 +115,6 @@ static int scan_trace(const struct keyframe_replay *k, struct segments *s, const
             cur->has_end = true;
             if (segment_add(s, e.icount, e.ev->keyframe->snapshot) < 0)
                 rc = -1;
-        } else if (from && s->n == 1 && e.index == 0) {
-            /* a trace recorded from a snapshot starts at its icount */
-            s->seg[0].start = e.icount;
-            snprintf(s->seg[0].name, sizeof s->seg[0].name, "segment@%" PRIu64, e.icount);
         }
         if (inject_name && e.ev->kind_case == PPCRR__EVENT__KIND_HCALL) {
             const Ppcrr__HcallInfo *info = trace_reader_hcall_info(r, e.ev->hcall->opcode);
@@ -118,8 +122,8 @@ static int scan_trace(const struct keyframe_replay *k, struct segments *s, const
                 s->calls[s->n - 1]++;
         }
     }
-    if (rc < 0 && err.msg[0] && s->n)
-        fprintf(stderr, "ppcrr: %s\n", err.msg);
+    if (rc < 0)
+        fprintf(stderr, "ppcrr: %s\n", err.msg[0] ? err.msg : "out of memory");
     trace_reader_close(r);
     return rc < 0 ? -1 : 0;
 }

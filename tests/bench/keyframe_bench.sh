@@ -31,11 +31,11 @@ calc() { awk "BEGIN { printf \"%.2f\\n\", $1 }"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 mkdir "$tmp/snaps"
-t0=$(now)
+rec0=$(now)
 "$ppcrr" record -o "$tmp/boot.trace" --no-host-time -rtc base=2026-01-01T00:00:00 -kernel "$linux/vmlinux" \
     -initrd "$linux/initramfs.cpio.gz" -append console=hvc0 -m 1G -serial null --checkpoint-every 10000000 \
     --snapshot-every "$every:$tmp/snaps/boot-{icount}.snap" </dev/null >/dev/null 2>&1
-t1=$(now)
+rec1=$(now)
 keyframes=$("$ppcrr" trace dump "$tmp/boot.trace" | grep -c " keyframe saved to " || true)
 last=$("$ppcrr" trace info "$tmp/boot.trace" | sed -n 's/^icount range: *[0-9]* \.\. \([0-9]*\)$/\1/p')
 
@@ -61,7 +61,7 @@ done
 plain=$(median <"$tmp/plain")
 k1=$(median <"$tmp/k1")
 echo "host:        $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (at the end)"
-echo "boot:        $last instructions, recorded in $(calc "$t1 - $t0")s with a snapshot every $every:" \
+echo "boot:        $last instructions, recorded in $(calc "$rec1 - $rec0")s with a snapshot every $every:" \
     "$keyframes keyframes, $((keyframes + 1)) segments"
 echo "runs:        median of $runs"
 printf '%-22s %8s %12s %14s\n' "replay" "wall s" "vs K=1" "vs plain"

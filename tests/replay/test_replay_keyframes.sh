@@ -46,6 +46,18 @@ for k in 1 2 4; do
         [ "$(grep -c "clean in .*: replay to the keyframe at icount" "$tmp/err")" -eq $((segments - 1)) ]
 done
 
+# A trace recorded from one of the snapshots, with keyframes of its own:
+# its first segment starts from that snapshot.
+first=$(grep " keyframe saved to " "$tmp/dump" | sed -n 1p | sed 's/.*saved to "\(.*\)".*/\1/')
+(cd "$tmp/rec" && "$ppcrr" record -kernel "$guest" -serial null --no-host-time -rtc base=2024-01-01T00:00:00 \
+    --checkpoint-every 100000 --restore "$first" --snapshot-every "$every:snaps/rest-{icount}.snap" -o rest.trace \
+    </dev/null >/dev/null 2>>"$tmp/rec.err")
+run replay --keyframes 2 "$tmp/rec/rest.trace"
+check "a trace recorded from a snapshot: exit 0" [ "$rc" -eq 0 ]
+check "... its first segment restores that snapshot" \
+    grep -q "^ppcrr: segment 1/[0-9]* segment@[0-9]* (icount [0-9]*\.\.[0-9]*, from .*$first): clean" "$tmp/err"
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$tmp/err" | head -n 12
+
 # Shards: each segment in exactly one of 1/3, 2/3, 3/3.
 : >"$tmp/sharded"
 shards_ok=true
