@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
+#include "harness/replay_keyframes.h"
 #include "harness/run_session.h"
 #include "harness/version.h"
 #include "hcall/hcall.h"
@@ -67,7 +68,19 @@ const char cmd_replay_usage[] =
     "                      before it are taken as done; not with --tolerant)\n"
     "  --inject-hcall NAME:N:RET\n"
     "                        make the Nth call of hcall NAME return RET without\n"
-    "                        running it: a divergence at a known event (tests)\n"
+    "                        running it: a divergence at a known event (tests;\n"
+    "                        N counts from the boot, with --keyframes too)\n"
+    "  --keyframes K         check the trace as segments between its keyframes\n"
+    "                        (recorded with --snapshot-every/--snapshot-at), each\n"
+    "                        from its snapshot to the next keyframe's state digest\n"
+    "                        (the first from the boot, the last to the trace's\n"
+    "                        end), in K worker processes at once\n"
+    "  --shard I/N           with --keyframes: only this shard's segments (a\n"
+    "                        segment's shard is the hash of its name, as for the\n"
+    "                        harness's cases; CI variables are read as there)\n"
+    "  --snapshot-dir DIR    with --keyframes: the snapshots are in DIR (by file\n"
+    "                        name) rather than where the keyframes say, taken\n"
+    "                        relative to the trace's directory, then to this one\n"
     "  -h, --help            show this text\n"
     "\n"
     "A divergence is reported in words: the event index, icount, vCPU and PC, the\n"
@@ -80,6 +93,11 @@ struct replay_args {
     const char *trace;
     uint64_t until, log_from, log_to;
     const char *symbols, *serial, *log_file, *dump_state, *inject;
+    const char *shard, *snapshot_dir;
+    unsigned keyframes;                 /* --keyframes K: workers, 0 = a plain replay */
+    bool to_keyframe;                   /* a segment: ends at the keyframe at this icount */
+    bool images_verified;               /* a segment: the parent checked the sha256s */
+    uint64_t keyframe_icount;
     bool log_exec, check, tolerant;
     unsigned context;
     const char *image_override[4];
@@ -103,6 +121,7 @@ static int take_replay_option(struct replay_args *a, const char *opt, const char
     struct { const char *name; const char **dest; } paths[] = {
         { "-symbols", &a->symbols }, { "-serial", &a->serial }, { "-D", &a->log_file },
         { "-dump-state", &a->dump_state }, { "-inject-hcall", &a->inject },
+        { "-shard", &a->shard }, { "-snapshot-dir", &a->snapshot_dir },
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         if (strcmp(opt, paths[i].name) == 0) {
@@ -126,6 +145,12 @@ static int take_replay_option(struct replay_args *a, const char *opt, const char
         if (!cli_parse_u64(val, &n) || n > 64)
             return cli_usage_error("replay", cmd_replay_usage, "--context: '%s' is not 0 to 64", val);
         a->context = (unsigned)n;
+    } else if (strcmp(opt, "-keyframes") == 0) {
+        uint64_t n;
+        if (!cli_parse_u64(val, &n) || n < 1 || n > KEYFRAME_MAX_WORKERS)
+            return cli_usage_error("replay", cmd_replay_usage, "--keyframes: '%s' is not 1 to %d workers", val,
+                                   KEYFRAME_MAX_WORKERS);
+        a->keyframes = (unsigned)n;
     } else if (strcmp(opt, "-d") == 0) {
         if (strcmp(val, "exec") != 0)
             return cli_usage_error("replay", cmd_replay_usage, "-d: unknown log item '%s' (known: exec)", val);
@@ -178,6 +203,14 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
         return cli_usage_error("replay", cmd_replay_usage, "--log-to must be after --log-from");
     if (a->tolerant && a->snap.restore)
         return cli_usage_error("replay", cmd_replay_usage, "--tolerant cannot start from a snapshot (--restore)");
+    if (!a->keyframes && (a->shard || a->snapshot_dir))
+        return cli_usage_error("replay", cmd_replay_usage, "--shard and --snapshot-dir go with --keyframes");
+    /* Segments run side by side from the trace's own snapshots: what one
+     * replay would write or start from is not theirs to share. */
+    if (a->keyframes && (a->tolerant || a->until || a->snap.restore || a->snap.n_at || a->snap.every ||
+                         a->log_exec || a->dump_state || a->serial))
+        return cli_usage_error("replay", cmd_replay_usage, "--keyframes does not go with --tolerant, --until, "
+                               "--restore, --snapshot-at/-every, -d, -dump-state or -serial");
     return 0;
 }
 
@@ -226,6 +259,11 @@ static int check_images(const Ppcrr__Header *h, const struct replay_args *a, str
         }
         seen[role] = true;
         const char *path = a->image_override[role] ? a->image_override[role] : im->path;
+        *image_slot(o, role) = path;
+        /* Segments of one trace share its images: hashed once, before the
+         * workers start (a Linux kernel is tens of megabytes). */
+        if (a->images_verified)
+            continue;
         uint8_t digest[SHA256_DIGEST_SIZE];
         if (sha256_file(path, digest) < 0) {
             snprintf(err, errlen, "the %s image %s is missing: %s (give it with --image %s=PATH)", im->name, path,
@@ -241,7 +279,6 @@ static int check_images(const Ppcrr__Header *h, const struct replay_args *a, str
                      path, have, want);
             return -1;
         }
-        *image_slot(o, role) = path;
     }
     for (size_t role = 0; role < N_ROLES; role++) {
         if (*image_slot(o, (int)role) && !seen[role]) {
@@ -397,14 +434,11 @@ static int replay_prepare(const struct replay_args *a, struct replayer *r, struc
     return -1;
 }
 
-int cmd_replay(const struct cli_command *self, int argc, char **argv)
+/* One replay of A's trace (or of one segment of it): the exit status. */
+static int replay_trace(const struct replay_args *ap)
 {
-    (void)self;
-    struct replay_args a;
-    memset(&a, 0, sizeof a);
-    int rc = parse_replay_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    struct replay_args a = *ap;
+    int rc;
     struct trace_error terr;
     struct trace_symbols *syms = NULL;
     if (a.symbols && !(syms = trace_symbols_load(a.symbols, &terr))) {
@@ -412,7 +446,8 @@ int cmd_replay(const struct cli_command *self, int argc, char **argv)
         return a.check ? BISECT_SKIP : REPLAY_EXIT_CANNOT;
     }
     struct replayer_options ro = { .until = a.until, .context = a.context, .symbols = syms, .report = stderr,
-                                   .tolerant = a.tolerant };
+                                   .tolerant = a.tolerant, .to_keyframe = a.to_keyframe,
+                                   .keyframe_icount = a.keyframe_icount };
     struct replayer *r = replayer_open(a.trace, &ro, &terr);
     if (!r) {
         fprintf(stderr, "ppcrr: %s\n", terr.msg);
@@ -439,6 +474,63 @@ int cmd_replay(const struct cli_command *self, int argc, char **argv)
         unlink(nvram_path);
     replayer_close(r);
     trace_symbols_free(syms);
+    if (a.check && rc == REPLAY_EXIT_CANNOT)
+        rc = BISECT_SKIP;
+    return rc;
+}
+
+/* The images A's trace names are there and have their recorded sha256:
+ * 0, or the status to exit with (message printed). */
+static int verify_images(const struct replay_args *a)
+{
+    struct trace_error terr;
+    struct trace_reader *t = trace_reader_open(a->trace, &terr);
+    if (!t) {
+        fprintf(stderr, "ppcrr: %s\n", terr.msg);
+        return REPLAY_EXIT_CANNOT;
+    }
+    struct run_options o;
+    char err[768];
+    int rc = 0;
+    const Ppcrr__Header *h = trace_reader_header(t);
+    if (options_from_header(h, &o, err, sizeof err) < 0 || check_images(h, a, &o, err, sizeof err) < 0) {
+        fprintf(stderr, "ppcrr: %s: %s\n", a->trace, err);
+        rc = REPLAY_EXIT_CANNOT;
+    }
+    trace_reader_close(t);
+    return rc;
+}
+
+/* In a worker process: SEG of the trace, from its snapshot (or the boot)
+ * to its end keyframe (or the trace's end), with its share of
+ * --inject-hcall. */
+static int replay_segment(void *ctx, const struct keyframe_segment *seg)
+{
+    struct replay_args a = *(const struct replay_args *)ctx;
+    a.keyframes = 0;
+    a.check = false;                    /* the pool maps the statuses */
+    a.snap.restore = seg->snapshot;
+    a.to_keyframe = seg->has_end;
+    a.keyframe_icount = seg->end;
+    a.inject = seg->inject;
+    return replay_trace(&a);
+}
+
+int cmd_replay(const struct cli_command *self, int argc, char **argv)
+{
+    (void)self;
+    struct replay_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_replay_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (!a.keyframes)
+        return replay_trace(&a);
+    if ((rc = verify_images(&a)) != 0)
+        return a.check ? BISECT_SKIP : rc;
+    a.images_verified = true;
+    struct keyframe_replay k = { a.trace, a.snapshot_dir, a.inject, a.shard, a.keyframes, replay_segment, &a };
+    rc = replay_keyframes(&k);
     if (a.check && rc == REPLAY_EXIT_CANNOT)
         rc = BISECT_SKIP;
     return rc;

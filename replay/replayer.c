@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/checkpoint.h"
 #include "emu/machine.h"
 #include "record/event_convert.h"
 #include "replay/event_diff.h"
@@ -55,6 +56,7 @@ struct replayer {
     unsigned ring_len, ring_head;
     bool stopped, reached_until, read_error, truncated_end;
     bool restored;                      /* went on from a keyframe (--restore) */
+    bool reached_keyframe;              /* the segment's end keyframe matched */
     struct trace_error err;
 
     /* The first divergence, in words. */
@@ -103,14 +105,22 @@ static uint32_t produced_intern(void *ctx, const char *name)
 
 /* ---- cursors ----------------------------------------------------------- */
 
+/* The saved keyframe a segment replay ends at (to_keyframe). */
+static bool is_end_keyframe(const struct replayer *r, const struct trace_event *e)
+{
+    return r->opt.to_keyframe && e->ev->kind_case == PPCRR__EVENT__KIND_KEYFRAME && !e->ev->keyframe->restored &&
+           e->icount == r->opt.keyframe_icount;
+}
+
 /* Keyframes say where snapshots were saved or restored: not guest
  * behaviour, so the cursor passes over them (a replay saves snapshots
- * where it is told to, not where the recording did). */
+ * where it is told to, not where the recording did) -- all but the one a
+ * segment ends at, which the feeder checks at its round boundary. */
 static void advance_check(struct replayer *r)
 {
     int rc;
     while ((rc = trace_reader_next(r->check, &r->cur, &r->err)) == 1 &&
-           r->cur.ev->kind_case == PPCRR__EVENT__KIND_KEYFRAME)
+           r->cur.ev->kind_case == PPCRR__EVENT__KIND_KEYFRAME && !is_end_keyframe(r, &r->cur))
         ;
     r->have_cur = rc == 1;
     r->read_error |= rc < 0;
@@ -346,6 +356,32 @@ static bool feeder_take(void *opaque, const char *source, uint8_t *buf, size_t l
     return false;
 }
 
+/* The segment's end keyframe is the next recorded event and this is its
+ * round boundary: every event before it matched, and the recording saved
+ * its snapshot here, after this boundary's input (run_session's round_end
+ * comes after the feeder), so the state now must have the keyframe's
+ * digest. Then the segment is done and the run stops. */
+static void check_end_keyframe(struct replayer *r, uint64_t now)
+{
+    const ProtobufCBinaryData *want = &r->cur.ev->keyframe->digest;
+    if (want->len && r->m->ram_digest.page_hash) {
+        uint8_t have[CHECKPOINT_DIGEST_SIZE];
+        checkpoint_digest(r->m, have);
+        if (want->len != sizeof have || memcmp(have, want->data, sizeof have) != 0) {
+            char why[256];
+            snprintf(why, sizeof why, "the state digest at the keyframe at icount %" PRIu64 " differs from the "
+                     "recorded one: the state went apart since the last checkpoint that matched", now);
+            diverge(r, NULL, now, why);
+            return;
+        }
+    }
+    remember(r, r->cur.index, r->cur.icount);
+    r->matched++;
+    r->reached_keyframe = r->stopped = true;
+    r->have_cur = false;
+    machine_request_exit(r->m, EXIT_USER, 0, "the segment's end keyframe");
+}
+
 /* Between rounds: console bytes recorded at this point are typed now. */
 static void feeder_poll(void *opaque)
 {
@@ -372,6 +408,8 @@ static void feeder_poll(void *opaque)
             input_console_feed(r->m, (const uint8_t *)bytes, d->len);
         free(bytes);
     }
+    if (!r->stopped && r->have_cur && r->cur.icount == now && is_end_keyframe(r, &r->cur))
+        check_end_keyframe(r, now);
     /* A recorded event the replay went past without producing it: a
      * guest that now runs on silently (a hang) is caught here. */
     if (!r->stopped && r->have_cur && r->cur.icount < now) {
@@ -569,8 +607,15 @@ int replayer_finish(struct replayer *r, struct machine *m)
     if (r->truncated_end)
         fprintf(out, "ppcrr: warning: the trace ends early (a killed recorder?): replayed up to its last "
                 "event\n");
+    if (r->opt.to_keyframe && !r->reached_keyframe) {
+        fprintf(out, "ppcrr: the replay ended before the keyframe at icount %" PRIu64 "\n", r->opt.keyframe_icount);
+        return 1;
+    }
+    char end[64];
+    snprintf(end, sizeof end, "to the keyframe at icount %" PRIu64, r->opt.keyframe_icount);
     fprintf(out, "ppcrr: replay %s%s: %" PRIu64 " events matched (%" PRIu64 " checkpoints), no divergence\n",
-            r->opt.until ? "stopped at --until" : r->truncated_end ? "to the end of the trace" : "complete",
+            r->reached_keyframe ? end : r->opt.until ? "stopped at --until"
+                                : r->truncated_end ? "to the end of the trace" : "complete",
             r->restored ? " from the snapshot's keyframe" : "", r->matched, r->checkpoints);
     return 0;
 }

@@ -38,6 +38,11 @@ struct replayer_options {
     const struct trace_symbols *symbols;  /* PCs as function+offset, or NULL */
     FILE *report;                       /* where reports go */
     bool tolerant;                      /* only feed inputs; the caller diffs what was produced */
+    /* A segment of a keyframed trace (ppcrr replay --keyframes): the replay
+     * ends at the trace's saved keyframe at this icount, where the machine's
+     * state digest must be the one the keyframe holds. */
+    bool to_keyframe;
+    uint64_t keyframe_icount;
 };
 
 struct replayer;
