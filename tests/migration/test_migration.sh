@@ -1,0 +1,44 @@
+#!/bin/sh
+# Migration compatibility (suite `migration`): every snapshot stored in
+# tests/migration/guests/ (saved by an older build, see README.md there) is
+# restored by this build and the rest of its run replayed from the stored
+# trace: a snapshot this build cannot load (the message names the part --
+# dev:PATH for a device -- and the field) or any divergence after it fails.
+# A guest rebuilt here whose sha256 is not the stored one (another
+# compiler) is skipped with that reason: the snapshot's RAM holds the old
+# binary, so it says nothing about this build's devices.
+#   test_migration.sh PPCRR GUESTS_BUILD_DIR DATA_DIR [CASE...]
+set -u
+. "$(dirname "$0")/../cli/tap.sh"
+ppcrr=$1 guests=$2 data=$3
+shift 3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cases=${*:-$(ls "$data")}
+for name in $cases; do
+    dir=$data/$name
+    smp= stdin= kernel_sha256=
+    . "$dir/case.conf"
+    elf=$guests/$name.elf
+    have=$(sha256sum "$elf" 2>/dev/null | cut -d' ' -f1)
+    for snap in "$dir"/*.snap; do
+        what="$name: restore $(basename "$snap") and replay the rest of run.trace"
+        if [ "$have" != "$kernel_sha256" ]; then
+            echo "ok $((n + 1)) - $what # SKIP the rebuilt guest $elf has sha256 ${have:-(missing)}, the stored snapshot was taken with $kernel_sha256 (another compiler?)"
+            n=$((n + 1))
+            continue
+        fi
+        "$ppcrr" replay --restore "$snap" --image "kernel=$elf" -serial null "$dir/run.trace" \
+            </dev/null >/dev/null 2>"$tmp/err"
+        rc=$?
+        if [ $rc -eq 0 ] && grep -q "from the snapshot's keyframe: .* no divergence" "$tmp/err"; then
+            pass "$what"
+        else
+            fail "$what"
+            echo "# exit status $rc:"
+            head -n 20 "$tmp/err" | sed 's/^/#   /'
+        fi
+    done
+done
+tap_finish
