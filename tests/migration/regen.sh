@@ -57,6 +57,7 @@ for entry in $(echo "$all" | sed 's/hello q/hello_q/'); do
     IFS=$IFS_SAVE
     {
         echo "# written by regen.sh with $("$ppcrr" --version | head -n 1)"
+        echo "guest=$name"
         echo "smp=$smp"
         echo "stdin='$stdin'"
         echo "kernel_sha256=$(sha256sum "$elf" | cut -d' ' -f1)"

@@ -18,9 +18,9 @@ trap 'rm -rf "$tmp"' EXIT
 cases=${*:-$(ls "$data")}
 for name in $cases; do
     dir=$data/$name
-    smp= stdin= kernel_sha256=
+    guest=$name smp= stdin= kernel_sha256=
     . "$dir/case.conf"
-    elf=$guests/$name.elf
+    elf=$guests/$guest.elf
     have=$(sha256sum "$elf" 2>/dev/null | cut -d' ' -f1)
     for snap in "$dir"/*.snap; do
         what="$name: restore $(basename "$snap") and replay the rest of run.trace"
