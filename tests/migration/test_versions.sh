@@ -56,6 +56,22 @@ if $have_protoc && [ -s "$tmp/new.snap" ]; then
     check "its vty part is version 2" grep -qx "  version: 2" "$tmp/new.vty"
     field4() { grep -A1 -x '    id: 4' "$tmp/new.vty" | grep -qx '    data: "\\000\\000\\000\\000\\000\\000\\000\\000"'; }
     check "with rx_dropped (field 4) at its default, 0" field4
+    # snapshot-diff names the device and field that differ (the power
+    # device's code, changed here), and passes over the added field.
+    awk '/name: "dev:\/power@/{f=1} f && /^    data:/{print "    data: \"\\001\\000\\000\\000\\000\\000\\000\\000\""; f=0; next}
+         /^  frames: /{sub(/frames: [0-9]+/, "frames: 0")} 1' "$tmp/new.txt" |
+        protoc --proto_path="$(dirname "$proto")" --encode=ppcrr.Snapshot "$(basename "$proto")" >"$tmp/p.bin"
+    head -c 20 "$tmp/new.snap" >"$tmp/p.snap"
+    zstd -q -c "$tmp/p.bin" >>"$tmp/p.snap"
+    "$ppcrr" harness snapshot-diff "$tmp/new.snap" "$tmp/p.snap" >"$tmp/diff" 2>&1
+    check "snapshot-diff: a changed device field differs (exit 1)" [ $? -eq 1 ]
+    check "naming the device and the field" grep -q "^part dev:/power@[0-9a-f]*: field id 1 #0: differs from byte 0 of 8" "$tmp/diff"
+    check "and nothing else" [ "$(grep -vc '^#\|^the states differ' "$tmp/diff")" -eq 1 ]
+    grep -q "^part dev:/power" "$tmp/diff" || sed 's/^/#   /' "$tmp/diff" | head -n 5
+    "$ppcrr" harness snapshot-diff "$tmp/new.snap" "$(ls "$old"/*.snap | tail -n 1)" >"$tmp/diff2" 2>&1
+    check "snapshot-diff against the version 1 snapshot notes the added field at its default" \
+        grep -q "^# part dev:/vdevice/vty@[0-9a-f]*: field id 4 #0: only in A, at its default" "$tmp/diff2"
+
     # Versions out of range, written with protoc: the whole message as one
     # frame after the signature (the end record then counts no more frames).
     for v in 3 0; do
