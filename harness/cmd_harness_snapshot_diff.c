@@ -90,24 +90,38 @@ static int read_memory(struct snapshot_reader *r, const Ppcrr__SnapshotHeader *h
     return rc;
 }
 
-static unsigned occurrence(const Ppcrr__SnapshotPart *p, size_t i)
+/* Each field's occurrence of its id in P (parts with arrays, such as
+ * XICS's sources, repeat ids thousands of times). NULL if out of memory. */
+static unsigned *occurrences(const Ppcrr__SnapshotPart *p)
 {
-    unsigned occ = 0;
-    for (size_t k = 0; k < i; k++)
-        occ += p->field[k]->id == p->field[i]->id;
+    unsigned *occ = calloc(p->n_field + 1, sizeof *occ);
+    for (size_t i = 0; occ && i < p->n_field; i++) {
+        uint32_t id = p->field[i]->id;
+        size_t k = i;
+        while (k-- > 0)
+            if (p->field[k]->id == id) {
+                occ[i] = occ[k] + 1;
+                break;
+            }
+    }
     return occ;
 }
 
-static const Ppcrr__SnapshotField *find_field(const Ppcrr__SnapshotPart *p, const Ppcrr__SnapshotField *f,
-                                              unsigned occ)
+static bool same_field(const Ppcrr__SnapshotField *g, unsigned g_occ, const Ppcrr__SnapshotField *f, unsigned occ)
 {
-    for (size_t i = 0; p && i < p->n_field; i++) {
-        const Ppcrr__SnapshotField *g = p->field[i];
-        if (g->id != f->id)
-            continue;
-        if (f->id == STATE_ID_BY_NAME ? strcmp(g->name, f->name) == 0 : occurrence(p, i) == occ)
-            return g;
-    }
+    return g->id == f->id && (f->id == STATE_ID_BY_NAME ? strcmp(g->name, f->name) == 0 : g_occ == occ);
+}
+
+/* F (occurrence OCC) in part P, whose occurrences are P_OCC; HINT is
+ * where it most likely is (walks are ordered alike). */
+static const Ppcrr__SnapshotField *find_field(const Ppcrr__SnapshotPart *p, const unsigned *p_occ,
+                                              const Ppcrr__SnapshotField *f, unsigned occ, size_t hint)
+{
+    if (hint < p->n_field && same_field(p->field[hint], p_occ[hint], f, occ))
+        return p->field[hint];
+    for (size_t i = 0; i < p->n_field; i++)
+        if (same_field(p->field[i], p_occ[i], f, occ))
+            return p->field[i];
     return NULL;
 }
 
@@ -161,13 +175,21 @@ static unsigned diff_parts(const Ppcrr__Snapshot *a, const Ppcrr__Snapshot *b)
             n++;
             continue;
         }
+        unsigned *occ_a = occurrences(pa), *occ_b = occurrences(pb);
+        if (!occ_a || !occ_b) {
+            free(occ_a);
+            free(occ_b);
+            printf("part %s: out of memory comparing it\n", pa->name);
+            n++;
+            continue;
+        }
         bool versions_differ = pa->version != pb->version;
         if (versions_differ)
             printf("# part %s: version %u in A, %u in B\n", pa->name, pa->version, pb->version);
         for (size_t k = 0; k < pa->n_field; k++) {
             const Ppcrr__SnapshotField *fa = pa->field[k];
-            unsigned occ = occurrence(pa, k);
-            const Ppcrr__SnapshotField *fb = find_field(pb, fa, occ);
+            unsigned occ = occ_a[k];
+            const Ppcrr__SnapshotField *fb = find_field(pb, occ_b, fa, occ, k);
             field_label(fa, occ, label, sizeof label);
             if (!fb) {
                 only_in("A", pa, label, &fa->data, versions_differ, &n);
@@ -184,12 +206,14 @@ static unsigned diff_parts(const Ppcrr__Snapshot *a, const Ppcrr__Snapshot *b)
             }
         }
         for (size_t k = 0; k < pb->n_field; k++) {
-            unsigned occ = occurrence(pb, k);
-            if (!find_field(pa, pb->field[k], occ)) {
+            unsigned occ = occ_b[k];
+            if (!find_field(pa, occ_a, pb->field[k], occ, k)) {
                 field_label(pb->field[k], occ, label, sizeof label);
                 only_in("B", pb, label, &pb->field[k]->data, versions_differ, &n);
             }
         }
+        free(occ_a);
+        free(occ_b);
     }
     for (size_t i = 0; i < b->n_part; i++)
         if (!find_part(a, b->part[i]->name)) {
