@@ -89,7 +89,7 @@ static void digest_field(struct state_visitor *v, uint32_t id, const char *name,
 
 static uint64_t devices_hash(struct machine *m)
 {
-    struct digest_visitor d = { { digest_field }, 0 };
+    struct digest_visitor d = { { digest_field, true }, 0 };
     for (unsigned i = 0; i < m->n_state_parts; i++) {
         const char *name = m->state_parts[i].name;
         d.h = hash64_fold(d.h, hash64(name, strlen(name), i));

@@ -46,6 +46,11 @@ struct device_type {
      * changes, so that a snapshot saved by another build is refused
      * rather than misread (field ids themselves are never reused). */
     uint32_t state_version;
+    /* The oldest version of the walk this build still loads (0: only
+     * state_version). Versions from it on differ only by fields added
+     * with state_field_added (emu/state.h): a snapshot of an older version
+     * lacks them, and they keep their default. */
+    uint32_t state_min_version;
 };
 
 struct device {

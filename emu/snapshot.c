@@ -10,8 +10,9 @@
 #include "emu/checkpoint.h"
 #include "emu/machine.h"
 
-static void part(struct snapshot_walker *w, const char *name, uint32_t version)
+static void part(struct snapshot_walker *w, const char *name, uint32_t version, uint32_t min_version)
 {
+    w->min_version = min_version && min_version < version ? min_version : version;
     w->part(w, name, version);
 }
 
@@ -54,18 +55,18 @@ static void irq_lines_part(struct machine *m, struct state_visitor *v)
 
 void machine_snapshot_walk(struct machine *m, struct snapshot_walker *w)
 {
-    part(w, "machine", 1);
+    part(w, "machine", 1, 1);
     machine_part(m, &w->v);
     for (unsigned i = 0; i < m->ncpus; i++) {
         char name[16];
         snprintf(name, sizeof name, "cpu%u", i);
-        part(w, name, 1);
+        part(w, name, 1, 1);
         cpu_part(&m->cpus[i], &w->v);
     }
-    part(w, "irq-lines", 1);
+    part(w, "irq-lines", 1, 1);
     irq_lines_part(m, &w->v);
     for (unsigned i = 0; i < m->n_state_parts; i++) {
-        part(w, m->state_parts[i].name, m->state_parts[i].version);
+        part(w, m->state_parts[i].name, m->state_parts[i].version, m->state_parts[i].version);
         m->state_parts[i].fn(m, &w->v, m->state_parts[i].opaque);
     }
     for (size_t i = 0; i < m->ndevices; i++) {
@@ -74,7 +75,7 @@ void machine_snapshot_walk(struct machine *m, struct snapshot_walker *w)
             continue;
         char name[512];
         snprintf(name, sizeof name, "dev:%s", d->path);
-        part(w, name, d->type->state_version ? d->type->state_version : 1);
+        part(w, name, d->type->state_version ? d->type->state_version : 1, d->type->state_min_version);
         d->type->state(d, &w->v);
     }
 }

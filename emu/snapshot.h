@@ -42,6 +42,10 @@ struct snapshot_walker {
     struct state_visitor v;     /* the fields of the part begun last */
     /* A part begins: its name and its walk's version. */
     void (*part)(struct snapshot_walker *w, const char *name, uint32_t version);
+    /* Set before each part begins: the oldest version of that part this
+     * build loads (a device's state_min_version; the version itself for
+     * the others). */
+    uint32_t min_version;
 };
 
 /* Walks every part of M (see above). A walker that restores writes the

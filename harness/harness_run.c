@@ -10,7 +10,13 @@
  *           configuration and images (a changed image or option is a new
  *           golden, never a stale one);
  *   check   replay each case's golden trace with this build: a divergence
- *           fails the case, with the replay's report attached.
+ *           fails the case, with the replay's report attached;
+ *   migrate restore each of the case's golden snapshots (saved beside its
+ *           golden trace when recorded with --snapshot-every) with this
+ *           build and replay the rest of the trace from it: a snapshot
+ *           this build cannot load (the report names the part and field)
+ *           or a divergence fails the case; a case without golden
+ *           snapshots is skipped, saying so.
  *
  * Each case is its own process (this same ppcrr binary, in its own
  * process group), so a case that crashes or hangs fails alone: a timeout
@@ -23,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <regex.h>
@@ -49,9 +56,14 @@
 #define OUTPUT_MAX (1u << 20)           /* captured per case; the oldest half goes beyond */
 #define KILL_GRACE_S 5                  /* SIGTERM to SIGKILL */
 
-enum harness_mode { MODE_H_RUN, MODE_H_RECORD, MODE_H_CHECK };
+enum harness_mode { MODE_H_RUN, MODE_H_RECORD, MODE_H_CHECK, MODE_H_MIGRATE };
 
-static const char *const mode_names[] = { "run", "record", "check" };
+static const char *const mode_names[] = { "run", "record", "check", "migrate" };
+#define N_MODES (sizeof mode_names / sizeof mode_names[0])
+
+/* Replays of the golden trace: check (from the boot) and migrate (from
+ * each golden snapshot). */
+#define REPLAYS(mode) ((mode) == MODE_H_CHECK || (mode) == MODE_H_MIGRATE)
 
 const char harness_run_usage[] =
     "usage: ppcrr harness run [options] MATRIX\n"
@@ -60,11 +72,19 @@ const char harness_run_usage[] =
     "parallel worker processes and reports each as a TAP test point on stdout.\n"
     "\n"
     "Options:\n"
-    "  --mode run|record|check  run: boot and check the case's expectation\n"
+    "  --mode run|record|check|migrate\n"
+    "                           run: boot and check the case's expectation\n"
     "                           (default); record: the same, keeping a golden\n"
     "                           trace per case in --golden DIR; check: replay each\n"
-    "                           golden trace with this build (a divergence fails)\n"
-    "  --golden DIR             where golden traces are (record, check)\n"
+    "                           golden trace with this build (a divergence fails);\n"
+    "                           migrate: restore each golden snapshot of the case\n"
+    "                           with this build and replay the rest of its golden\n"
+    "                           trace (a snapshot not loaded or a divergence fails)\n"
+    "  --golden DIR             where golden traces and snapshots are (record,\n"
+    "                           check, migrate)\n"
+    "  --snapshot-every N       record: also keep a golden snapshot every N\n"
+    "                           instructions (DIR/NAME-KEY-at-ICOUNT.snap), for\n"
+    "                           migrate\n"
     "  -j, --jobs N             cases at once (default: the number of CPUs)\n"
     "  --shard K/N              only the cases of shard K of N (see below)\n"
     "  --shards N               the shard count for Kubernetes indexed jobs\n"
@@ -73,7 +93,7 @@ const char harness_run_usage[] =
     "  --junit FILE             also write JUnit XML\n"
     "  --json FILE              also write JSON results (what `harness merge` reads)\n"
     "  --output-dir DIR         keep each case's full output in DIR/NAME.log\n"
-    "  --inject-hcall NAME:N:RET  check mode: replay with this fault injected, as a\n"
+    "  --inject-hcall NAME:N:RET  check and migrate: replay with this fault injected, as a\n"
     "                           changed device model would (to test the harness)\n"
     "  -h, --help               show this text\n"
     "\n"
@@ -91,6 +111,7 @@ const char harness_run_usage[] =
 struct hopts {
     enum harness_mode mode;
     const char *golden, *junit, *json, *output_dir, *group, *shard, *matrix, *inject;
+    uint64_t snapshot_every;        /* record: 0, none */
     unsigned jobs, shards;
 };
 
@@ -158,14 +179,37 @@ static bool golden_path(const struct hopts *o, const struct matrix_case *c, char
     return n > 0 && (size_t)n < len;
 }
 
+/* The golden snapshots saved with golden trace TRACE (DIR/NAME-KEY.trace):
+ * DIR/NAME-KEY-at-ICOUNT.snap, in glob order. 0, or -1 if none. */
+static int golden_snapshots(const char *trace, glob_t *g)
+{
+    char pattern[PATH_MAX + 32];
+    size_t stem = strlen(trace) - strlen(".trace");
+    snprintf(pattern, sizeof pattern, "%.*s-at-*.snap", (int)stem, trace);
+    memset(g, 0, sizeof *g);
+    return glob(pattern, 0, NULL, g) == 0 && g->gl_pathc > 0 ? 0 : -1;
+}
+
+/* Removes TRACE's golden snapshots: before recording it again (a stale
+ * one would not belong to the new trace) and after a failed recording. */
+static void golden_snapshots_remove(const char *trace)
+{
+    glob_t g;
+    if (golden_snapshots(trace, &g) == 0)
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            unlink(g.gl_pathv[i]);
+    globfree(&g);
+}
+
 /* ---- one case's process ---- */
 
 /* The child's argument vector (static storage for the words we add). */
-static char **job_argv(const struct runner *r, const struct matrix_case *c, const char *trace)
+static char **job_argv(const struct runner *r, const struct matrix_case *c, const char *trace,
+                       const glob_t *snaps, char *snapshot_opt)
 {
     size_t n_args;
     char **args = matrix_case_run_args(c, &n_args);
-    char **argv = calloc(n_args + 12, sizeof *argv);
+    char **argv = calloc(n_args + 12 + (snaps ? snaps->gl_pathc : 0), sizeof *argv);
     if (!args || !argv) {
         free(args);
         free(argv);
@@ -173,7 +217,17 @@ static char **job_argv(const struct runner *r, const struct matrix_case *c, cons
     }
     size_t k = 0;
     argv[k++] = (char *)r->self;
-    if (r->o.mode == MODE_H_CHECK) {
+    if (r->o.mode == MODE_H_MIGRATE) {
+        argv[k++] = "harness";
+        argv[k++] = "replay-snapshots";
+        if (r->o.inject) {
+            argv[k++] = "--inject-hcall";
+            argv[k++] = (char *)r->o.inject;
+        }
+        argv[k++] = (char *)trace;
+        for (size_t i = 0; i < snaps->gl_pathc; i++)
+            argv[k++] = snaps->gl_pathv[i];
+    } else if (r->o.mode == MODE_H_CHECK) {
         argv[k++] = "replay";
         if (r->o.inject) {
             argv[k++] = "--inject-hcall";
@@ -186,6 +240,10 @@ static char **job_argv(const struct runner *r, const struct matrix_case *c, cons
             argv[k++] = "-o";
             argv[k++] = (char *)trace;
             argv[k++] = "--no-host-time";
+            if (snapshot_opt) {
+                argv[k++] = "--snapshot-every";
+                argv[k++] = snapshot_opt;
+            }
         }
         for (size_t i = 0; i < n_args; i++)
             argv[k++] = args[i];
@@ -284,6 +342,13 @@ static enum case_status job_verdict(const struct runner *r, struct job *j, char 
         return CASE_CRASH;
     }
     int code = WEXITSTATUS(st);
+    if (r->o.mode == MODE_H_MIGRATE) {
+        if (code == 0)
+            return CASE_PASS;
+        *why = textf("%s", code == 1 ? "a replay from a golden snapshot diverged from the golden trace"
+                                     : "a golden snapshot could not be restored or replayed from");
+        return CASE_FAIL;
+    }
     if (r->o.mode == MODE_H_CHECK) {
         if (code == 0)
             return CASE_PASS;
@@ -349,8 +414,8 @@ static void job_finish(struct runner *r, struct job *j)
     res->signal = WIFSIGNALED(j->wait_status) ? WTERMSIG(j->wait_status) : 0;
     res->output = j->out;
     j->out = NULL;
-    /* The replay's own report is the reason in check mode. */
-    res->report = r->o.mode == MODE_H_CHECK && res->status != CASE_PASS && res->output
+    /* The replay's own report is the reason in check and migrate mode. */
+    res->report = REPLAYS(r->o.mode) && res->status != CASE_PASS && res->output
                       ? textf("%s\n%s", why ? why : "", res->output) : why;
     if (res->report != why)
         free(why);
@@ -361,6 +426,7 @@ static void job_finish(struct runner *r, struct job *j)
         if (res->status == CASE_PASS && rename(tmp, res->trace) == 0) {
         } else {
             unlink(tmp);
+            golden_snapshots_remove(res->trace);
         }
     }
     if (r->o.output_dir && res->output) {
@@ -483,7 +549,7 @@ static bool job_start(struct runner *r, struct job *j)
             return false;
         }
         res->trace = strdup(trace);
-        if (r->o.mode == MODE_H_CHECK && access(trace, R_OK) != 0) {
+        if (REPLAYS(r->o.mode) && access(trace, R_OK) != 0) {
             res->status = CASE_ERROR;
             res->report = textf("no golden trace %s for this configuration and these images (record it with "
                                 "--mode record)", trace);
@@ -491,13 +557,33 @@ static bool job_start(struct runner *r, struct job *j)
         }
         snprintf(partial, sizeof partial, "%s.partial", trace);
     }
-    char **argv = job_argv(r, j->c, r->o.mode == MODE_H_RECORD ? partial : trace);
+    glob_t snaps = { 0 };
+    char snapshot_opt[PATH_MAX + 64];
+    bool with_snaps = false;
+    if (r->o.mode == MODE_H_MIGRATE) {
+        if (golden_snapshots(trace, &snaps) < 0) {
+            globfree(&snaps);
+            res->status = CASE_SKIP;
+            res->report = textf("no golden snapshots beside %s (record them with --mode record "
+                                "--snapshot-every N)", trace);
+            return false;
+        }
+        with_snaps = true;
+    }
+    if (r->o.mode == MODE_H_RECORD) {
+        golden_snapshots_remove(trace);
+        snprintf(snapshot_opt, sizeof snapshot_opt, "%" PRIu64 ":%.*s-at-{icount}.snap", r->o.snapshot_every,
+                 (int)(strlen(trace) - strlen(".trace")), trace);
+    }
+    char **argv = job_argv(r, j->c, r->o.mode == MODE_H_RECORD ? partial : trace, with_snaps ? &snaps : NULL,
+                           r->o.mode == MODE_H_RECORD && r->o.snapshot_every ? snapshot_opt : NULL);
     int p[2] = { -1, -1 }, in = job_input(j->c);
     j->out = malloc(OUTPUT_MAX + 1);
     if (!argv || in < 0 || !j->out || pipe2(p, O_CLOEXEC) < 0) {
         res->status = CASE_ERROR;
         res->report = textf("cannot start the case: %s", strerror(errno));
         free(argv);
+        globfree(&snaps);
         if (in >= 0)
             close(in);
         return false;
@@ -508,6 +594,7 @@ static bool job_start(struct runner *r, struct job *j)
     if (j->pid == 0)
         child_exec(argv, p[1], in);
     free(argv);
+    globfree(&snaps);
     close(p[1]);
     close(in);
     if (j->pid < 0) {
@@ -533,7 +620,7 @@ static void start_next(struct runner *r)
         struct job *j = &r->jobs[r->next++];
         if (!job_start(r, j)) {
             r->done++;
-            r->failed++;
+            r->failed += j->result->status != CASE_SKIP;
             print_progress(r, j);
         }
     }
@@ -542,7 +629,7 @@ static void start_next(struct runner *r)
 static int parse_hopts(int argc, char **argv, struct hopts *o)
 {
     enum { OPT_MODE = 256, OPT_GOLDEN, OPT_SHARD, OPT_SHARDS, OPT_GROUP, OPT_JUNIT, OPT_JSON, OPT_OUTDIR,
-           OPT_INJECT };
+           OPT_INJECT, OPT_SNAPSHOT_EVERY };
     static const struct option options[] = {
         { "mode", required_argument, NULL, OPT_MODE }, { "golden", required_argument, NULL, OPT_GOLDEN },
         { "jobs", required_argument, NULL, 'j' }, { "shard", required_argument, NULL, OPT_SHARD },
@@ -550,6 +637,7 @@ static int parse_hopts(int argc, char **argv, struct hopts *o)
         { "junit", required_argument, NULL, OPT_JUNIT }, { "json", required_argument, NULL, OPT_JSON },
         { "output-dir", required_argument, NULL, OPT_OUTDIR }, { "help", no_argument, NULL, 'h' },
         { "inject-hcall", required_argument, NULL, OPT_INJECT },
+        { "snapshot-every", required_argument, NULL, OPT_SNAPSHOT_EVERY },
         { 0 },
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -564,11 +652,11 @@ static int parse_hopts(int argc, char **argv, struct hopts *o)
             return -1;
         case OPT_MODE: {
             size_t m = 0;
-            while (m < 3 && strcmp(optarg, mode_names[m]) != 0)
+            while (m < N_MODES && strcmp(optarg, mode_names[m]) != 0)
                 m++;
-            if (m == 3)
-                return cli_usage_error("harness run", harness_run_usage, "--mode: '%s' is not run, record or check",
-                                       optarg);
+            if (m == N_MODES)
+                return cli_usage_error("harness run", harness_run_usage,
+                                       "--mode: '%s' is not run, record, check or migrate", optarg);
             o->mode = (enum harness_mode)m;
             break;
         }
@@ -586,6 +674,11 @@ static int parse_hopts(int argc, char **argv, struct hopts *o)
         case OPT_JSON: o->json = optarg; break;
         case OPT_OUTDIR: o->output_dir = optarg; break;
         case OPT_INJECT: o->inject = optarg; break;
+        case OPT_SNAPSHOT_EVERY:
+            if (!cli_parse_u64(optarg, &o->snapshot_every) || o->snapshot_every == 0)
+                return cli_usage_error("harness run", harness_run_usage,
+                                       "--snapshot-every: '%s' is not an instruction count", optarg);
+            break;
         default:
             return cli_bad_option("harness run", harness_run_usage, ch, argv);
         }
@@ -596,6 +689,8 @@ static int parse_hopts(int argc, char **argv, struct hopts *o)
     o->matrix = argv[optind];
     if (o->mode != MODE_H_RUN && !o->golden)
         return cli_usage_error("harness run", harness_run_usage, "--mode %s needs --golden DIR", mode_names[o->mode]);
+    if (o->snapshot_every && o->mode != MODE_H_RECORD)
+        return cli_usage_error("harness run", harness_run_usage, "--snapshot-every is for --mode record");
     return 0;
 }
 
@@ -735,4 +830,71 @@ int harness_run(int argc, char **argv)
     runner_free(&r);
     matrix_free(&m);
     return rc;
+}
+
+/* ---- what migrate mode runs per case ---- */
+
+const char harness_replay_snapshots_usage[] =
+    "usage: ppcrr harness replay-snapshots [--inject-hcall NAME:N:RET] TRACE SNAPSHOT...\n"
+    "\n"
+    "Replays TRACE from each SNAPSHOT in turn (`ppcrr replay --restore SNAPSHOT\n"
+    "TRACE`), printing a line before each: what `harness run --mode migrate` runs\n"
+    "for a case. Every snapshot is tried, whatever the others did.\n"
+    "\n"
+    "Exit status: 0 every replay was exact; 1 some replay diverged; 2 a snapshot\n"
+    "could not be restored (or another error; this wins over 1).\n";
+
+int harness_replay_snapshots(int argc, char **argv)
+{
+    int first = 1;
+    const char *inject = NULL;
+    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(harness_replay_snapshots_usage, stdout);
+        return 0;
+    }
+    if (argc > 2 && strcmp(argv[1], "--inject-hcall") == 0) {
+        inject = argv[2];
+        first = 3;
+    }
+    if (argc - first < 2)
+        return cli_usage_error("harness replay-snapshots", harness_replay_snapshots_usage,
+                               "needs TRACE and at least one SNAPSHOT");
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        fprintf(stderr, "ppcrr: harness replay-snapshots: cannot find this program: %s\n", strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+    self[n] = 0;
+    const char *trace = argv[first];
+    int worst = 0;
+    for (int i = first + 1; i < argc; i++) {
+        printf("== replay of %s from the snapshot %s\n", trace, argv[i]);
+        fflush(stdout);
+        fflush(stderr);
+        char *child[] = { self, "replay", "--restore", argv[i], "-serial", "null", NULL, NULL, NULL, NULL };
+        size_t k = 6;
+        if (inject) {
+            child[k++] = "--inject-hcall";
+            child[k++] = (char *)inject;
+        }
+        child[k] = (char *)trace;
+        pid_t pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_RDONLY);
+            if (null >= 0)
+                dup2(null, 0);
+            execv(self, child);
+            _exit(127);
+        }
+        int st = 0;
+        if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+            fprintf(stderr, "ppcrr: harness replay-snapshots: cannot run a replay: %s\n", strerror(errno));
+            return CLI_EXIT_USAGE;
+        }
+        int code = WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+        if (code != 0 && (worst == 0 || code != 1))
+            worst = code == 1 ? 1 : 2;
+    }
+    return worst;
 }

@@ -21,7 +21,7 @@ static const char usage[] =
     "  record     run a guest and record every event into a trace\n"
     "  replay     re-run a recorded guest and check it against its trace\n"
     "  bisect     find the commit whose replay of a trace diverges\n"
-    "  harness    run a test matrix of guests (run, record, check), sharded\n"
+    "  harness    run a test matrix of guests (run, record, check, migrate), sharded\n"
     "  trace      inspect trace files (info, dump, stats, export)\n"
     "\n"
     "Run 'ppcrr <command> --help' for a command's options.\n";

@@ -6,7 +6,9 @@
  * image by sha256 and the guest's device tree must be the snapshot's, and
  * the first that is not is named. Then every part of the machine's walk
  * (emu/snapshot.h) takes its fields from the snapshot's part of the same
- * name and version: by name for id 0, else by id and occurrence. A field
+ * name and a version it reads (its own, or for a device one down to its
+ * state_min_version: an older layout, lacking fields added since): by
+ * name for id 0, else by id and occurrence. A field
  * the snapshot lacks keeps the fresh machine's value (a newer build added
  * it, and its reset value must be what older builds implied); a field or
  * part the snapshot has and this machine does not is refused, since its
@@ -88,9 +90,16 @@ static void load_part(struct snapshot_walker *w, const char *name, uint32_t vers
         fail(l, "the snapshot has no part %s%s (this machine has it)", name, "", 0, 0);
         return;
     }
-    if (p->version != version) {
-        fail(l, "part %s%s is version %llu in the snapshot; this ppcrr reads version %llu", name, "",
-             p->version, version);
+    if (p->version > version || p->version < w->min_version) {
+        /* A device reads a range of versions (emu/device.h). */
+        char what[480];
+        if (w->min_version < version)
+            snprintf(what, sizeof what, "part %s is version %llu in the snapshot; this ppcrr reads versions %u to %u",
+                     name, (unsigned long long)p->version, w->min_version, version);
+        else
+            snprintf(what, sizeof what, "part %s is version %llu in the snapshot; this ppcrr reads version %u", name,
+                     (unsigned long long)p->version, version);
+        fail(l, "%s%s", what, "", 0, 0);
         return;
     }
     l->part = p;
@@ -249,7 +258,7 @@ static int load_state(struct machine *m, struct snapshot_reader *r, struct trace
 {
     const Ppcrr__Snapshot *s = snapshot_reader_first(r);
     const char *file = snapshot_reader_name(r);
-    struct loader l = { { { load_field }, load_part }, s, file, err, false, calloc(s->n_part + 1, sizeof(bool)),
+    struct loader l = { { { load_field, false }, load_part, 0 }, s, file, err, false, calloc(s->n_part + 1, sizeof(bool)),
                         NULL, NULL, NULL, 0, { 0 } };
     if (!l.part_used) {
         trace_error_set(err, "%s: out of memory", file);

@@ -302,7 +302,7 @@ int snapshot_save(struct machine *m, const char *path, const struct snapshot_inf
     struct snapshot_images im;
     if (snapshot_images_collect(m, &im, err) < 0)
         return -1;
-    struct collect c = { { { collect_field }, collect_part }, NULL, 0, false };
+    struct collect c = { { { collect_field, false }, collect_part, 0 }, NULL, 0, false };
     machine_snapshot_walk(m, &c.w);
     if (c.failed) {
         free_parts(&c);

@@ -54,10 +54,13 @@ struct vty {
     uint32_t reg;                        /* unit address */
     int64_t xics_source;                 /* for `interrupts`; -1: not connected */
     bool realized;
-    bool overflow_reported;
     /* Guest-visible state (snapshot, digest): typed bytes not yet read. */
     uint32_t rx_in, rx_out;              /* free-running; rx_in - rx_out bytes held */
     uint8_t rx[VTY_RX_SIZE];
+    /* Typed bytes dropped at a full backlog since the machine started:
+     * the warning is printed once, at the first. Saved (walk version 2)
+     * so that a run restored after input was lost knows it was. */
+    uint64_t rx_dropped;
 };
 
 static const struct device_type vty_type;
@@ -129,10 +132,10 @@ static void vty_receive(void *opaque, const uint8_t *data, size_t len)
     bool was_empty = v->rx_in == v->rx_out;
     for (size_t i = 0; i < len; i++) {
         if (v->rx_in - v->rx_out >= VTY_RX_SIZE) {
-            if (!v->overflow_reported)
+            if (v->rx_dropped == 0)
                 fprintf(stderr, "ppcrr: %s: console input buffer full (%u bytes the guest has not read); "
                         "%zu typed bytes dropped\n", v->dev->path, VTY_RX_SIZE, len - i);
-            v->overflow_reported = true;
+            v->rx_dropped += len - i;
             break;
         }
         v->rx[v->rx_in++ % VTY_RX_SIZE] = data[i];
@@ -309,13 +312,22 @@ static void vty_destroy(struct device *dev)
     v->cd = NULL;
 }
 
-/* The receive buffer is guest-visible: what H_GET_TERM_CHAR returns next. */
+/* The receive buffer is guest-visible: what H_GET_TERM_CHAR returns next.
+ *
+ * Version 2 added rx_dropped. Before it a snapshot taken after typed input
+ * had been dropped lost that fact: the restored run warned again at its
+ * next drop as if it were the first, and nothing said the console had
+ * lost bytes before the snapshot -- which is exactly what someone replaying
+ * a boot whose console input went astray needs to know. Version 1
+ * snapshots still load: their rx_dropped is 0, "none known dropped", which
+ * is what a version 1 build would have reported after a restore. */
 static void vty_state(struct device *dev, struct state_visitor *v)
 {
     struct vty *t = dev->state;
     STATE_FIELD(v, 1, t->rx_in);
     STATE_FIELD(v, 2, t->rx_out);
     STATE_FIELD(v, 3, t->rx);
+    STATE_FIELD_ADDED(v, 4, t->rx_dropped);
 }
 
 static const struct device_type vty_type = {
@@ -326,6 +338,8 @@ static const struct device_type vty_type = {
     .fdt_fixup = vty_fdt_fixup,
     .destroy = vty_destroy,
     .state = vty_state,
+    .state_version = 2,                 /* 2: rx_dropped */
+    .state_min_version = 1,
 };
 
 /* Called by vio_init (vio.c). */

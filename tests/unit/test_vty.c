@@ -296,6 +296,61 @@ static void test_get(struct machine *m, int pipe_w)
     is_u64(r[0], 0, "  which has no input");
 }
 
+/* ---- typed bytes dropped (state walk version 2) ---- */
+
+struct field_probe {
+    struct state_visitor v;
+    uint32_t id;
+    bool seen;
+    uint64_t value;
+};
+
+static void probe_field(struct state_visitor *v, uint32_t id, const char *name, void *data, size_t len)
+{
+    struct field_probe *p = (struct field_probe *)v;
+    (void)name;
+    if (id == p->id && len == sizeof p->value) {
+        p->seen = true;
+        memcpy(&p->value, data, len);
+    }
+}
+
+/* Field ID of the vty with unit address REG, as a snapshot (SKIP false)
+ * or the checkpoint digest (SKIP true) walks it. */
+static struct field_probe probe_vty(struct machine *m, uint32_t reg, uint32_t id, bool skip)
+{
+    struct field_probe p = { { probe_field, skip }, id, false, 0 };
+    char path[64];
+    snprintf(path, sizeof path, "/vdevice/vty@%x", reg);
+    for (size_t i = 0; i < m->ndevices; i++)
+        if (strcmp(m->devices[i]->path, path) == 0)
+            m->devices[i]->type->state(m->devices[i], &p.v);
+    return p;
+}
+
+static void test_dropped(struct machine *m, int pipe_w)
+{
+    struct field_probe p = probe_vty(m, VTY_IN, 4, false);
+    ok(p.seen && p.value == 0, "rx_dropped (field 4) is saved, 0 while nothing was dropped");
+    p = probe_vty(m, VTY_IN, 4, true);
+    ok(!p.seen, "  and the checkpoint digest passes over it at its default (older traces still match)");
+
+    static char chunk[1000];
+    memset(chunk, 'z', sizeof chunk);
+    for (int i = 0; i < 5; i++)
+        type_bytes(m, pipe_w, chunk, sizeof chunk);
+    p = probe_vty(m, VTY_IN, 4, false);
+    is_u64(p.value, 5000 - 4096, "5000 bytes typed into a 4096-byte backlog: 904 dropped, counted");
+    p = probe_vty(m, VTY_IN, 4, true);
+    ok(p.seen && p.value == 904, "  a count the digest includes once it is not the default");
+    ok(!probe_vty(m, VTY_A, 4, true).seen, "  (another vty's is still passed over)");
+
+    uint64_t r[3], got = 0;
+    while (get(m, VTY_IN, r) == H_SUCCESS && r[0])
+        got += r[0];
+    is_u64(got, 4096, "the guest reads the 4096 bytes kept");
+}
+
 /* ---- the guest's tree ---- */
 
 static void test_fdt(struct machine *m)
@@ -501,6 +556,7 @@ int main(void)
         tap_bail("%s", err);
     test_put(&m, file_a, file_low);
     test_get(&m, p[1]);
+    test_dropped(&m, p[1]);
     test_fdt(&m);
     test_power(&m);
     hcall_destroy(&m);
