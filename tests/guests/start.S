@@ -4,6 +4,10 @@
  * the ELFv2 global entry convention has it), a stack, call main, and stop
  * the machine with attn, main's return value in r3.
  */
+    /* Name the file symbol ourselves: otherwise it is the compiler's
+     * random temporary object name, and the guest ELF (whose sha256
+     * traces and snapshots record) would differ between builds. */
+    .file "start.S"
     .section .text.start, "ax"
     .globl _start
 _start:

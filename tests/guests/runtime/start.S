@@ -34,6 +34,10 @@
     .byte ((\w) >> 24) & 0xff, ((\w) >> 16) & 0xff, ((\w) >> 8) & 0xff, (\w) & 0xff
 .endm
 
+    /* Name the file symbol ourselves: otherwise it is the compiler's
+     * random temporary object name, and the guest ELF (whose sha256
+     * traces and snapshots record) would differ between builds. */
+    .file "start.S"
     .section .head, "ax"
     .globl __head_start
 __head_start:
