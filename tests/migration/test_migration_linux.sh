@@ -1,18 +1,13 @@
 #!/bin/sh
-# Migration compatibility for the Linux boot (suite `migration`). A
-# mid-boot snapshot of Debian's kernel with 1 GiB is about 11 MB even at
-# 20 million instructions (the kernel and initramfs are in RAM), so it is
-# not kept in git: it is made from the fetched images
-# (scripts/fetch-linux.sh), by an earlier build when there is one.
-#
-# With PPCRR_MIGRATION_LINUX=DIR (.ci/run points it into the CI cache), DIR
-# keeps run.trace and at-20000000.snap between runs: when they are there,
-# this build restores the snapshot an earlier build saved and replays the
-# rest of its boot; when not, this build makes them (the test then only
-# shows they replay, and says so) and leaves them in DIR for the next
-# build. Images whose sha256 differs from the stored snapshot's (a newer
-# Debian kernel) skip the test with that reason; delete DIR then, and
-# whenever tests/migration/README.md says to regenerate.
+# Migration compatibility for the Linux boot (suite `linux`). The snapshot
+# is tests/migration/linux/at-20000000.snap (11 MB: the kernel and the
+# initramfs are already in RAM at 20 million instructions), saved with its
+# trace by an earlier build from the images scripts/fetch-linux.sh makes;
+# this build restores it and replays the rest of the boot. Images whose
+# sha256 differs from the stored snapshot's (a newer Debian kernel, an
+# edited /init) skip the test with that reason: regenerate the stored pair
+# then (tests/migration/README.md). PPCRR_MIGRATION_LINUX=DIR uses DIR
+# instead, making the pair there first if it is empty.
 #   test_migration_linux.sh PPCRR LINUXDIR
 set -u
 . "$(dirname "$0")/../cli/tap.sh"
@@ -24,13 +19,14 @@ if [ ! -f "$linux/vmlinux" ] || [ ! -f "$linux/initramfs.cpio.gz" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-dir=${PPCRR_MIGRATION_LINUX:-$tmp/linux}
+dir=${PPCRR_MIGRATION_LINUX:-$(cd "$(dirname "$0")" && pwd)/linux}
+[ -s "$dir/at-$at.snap" ] || [ -n "${PPCRR_MIGRATION_LINUX:-}" ] || dir=$tmp/linux
 mkdir -p "$dir"
 images="-kernel $linux/vmlinux -initrd $linux/initramfs.cpio.gz"
 if [ -s "$dir/run.trace" ] && [ -s "$dir/at-$at.snap" ]; then
     echo "# restoring a snapshot saved by $("$ppcrr" trace info "$dir/run.trace" | sed -n 's/^written by: *//p')"
 else
-    echo "# no earlier build's Linux snapshot in $dir: this build makes one (it only shows it replays)"
+    echo "# no stored Linux snapshot in $dir: this build makes one (it only shows it replays)"
     rm -f "$dir/run.trace" "$dir/at-$at.snap"
     (cd "$dir" && "$ppcrr" record -o run.trace $images -append console=hvc0 -m 1G -rtc base=2024-01-01T00:00:00 \
         --no-host-time -serial null --snapshot-at "$at:at-$at.snap" </dev/null >/dev/null 2>"$tmp/rec.err")
