@@ -24,6 +24,18 @@
 #define DP_FRAC ((1ull << 52) - 1)
 #define DP_QUIET (1ull << 51)
 
+/* NaN classes of a double bit pattern (for the compares, max/min and the
+ * sign moves, which look at operands without the fpu.c core). */
+static inline bool dp_is_nan(uint64_t d)
+{
+    return (d & ~DP_SIGN) > (0x7ffull << DP_EXP_SHIFT);
+}
+
+static inline bool dp_is_snan(uint64_t d)
+{
+    return dp_is_nan(d) && !(d & DP_QUIET);
+}
+
 /* VX and FEX from the other bits. VX, OX, UX, ZX, XX sit 22 bits above
  * their enables VE, OE, UE, ZE, XE. */
 static inline uint64_t fpscr_summarise(uint64_t f)

@@ -202,16 +202,6 @@ void insn_fcpsgn(struct cpu *c, uint32_t insn)
 
 /* ---- fsel and the compares (4.6.8) ---- */
 
-static bool dp_is_nan(uint64_t d)
-{
-    return (d & ~DP_SIGN) > (0x7ffull << DP_EXP_SHIFT);
-}
-
-static bool dp_is_snan(uint64_t d)
-{
-    return dp_is_nan(d) && !(d & DP_QUIET);
-}
-
 /* CR_LT, CR_GT, CR_EQ or CR_SO (unordered) for A against B. Sign and
  * magnitude order the patterns, with +0 = -0. */
 static unsigned dp_compare(uint64_t a, uint64_t b)

@@ -37,16 +37,6 @@
 
 #define FPSCR_ENABLES (FPSCR_VE | FPSCR_OE | FPSCR_UE | FPSCR_ZE | FPSCR_XE)
 
-static bool dp_is_nan(uint64_t d)
-{
-    return (d & ~DP_SIGN) > (0x7ffull << DP_EXP_SHIFT);
-}
-
-static bool dp_is_snan(uint64_t d)
-{
-    return dp_is_nan(d) && !(d & DP_QUIET);
-}
-
 ALWAYS_INLINE struct fpu_status vsx_status(const struct cpu *c)
 {
     return (struct fpu_status){ .ctl = (uint32_t)c->fpscr[0], .flags = 0 };
